@@ -1,0 +1,23 @@
+package io.jadugar.jcache.copy;
+
+/**
+ * Turns the application's keys and values into a store's representation and back.
+ *
+ * <p>Store-by-reference in an object store is the identity; store-by-value copies (or encodes) on
+ * the way in and decodes a fresh copy on the way out, so the application never shares a mutable
+ * object with the cache.
+ */
+public interface EntryCodec {
+
+  /** The key as the store holds it. Equal keys must give equal results. */
+  Object encodeKey(Object key);
+
+  /** The application's key from the store's form. */
+  Object decodeKey(Object stored);
+
+  /** The value as the store holds it. */
+  Object encodeValue(Object value);
+
+  /** The application's value from the store's form. */
+  Object decodeValue(Object stored);
+}

@@ -1,0 +1,1102 @@
+package io.jadugar.jcache.engine;
+
+import io.jadugar.jcache.copy.EntryCodec;
+import io.jadugar.jcache.event.EventDispatcher;
+import io.jadugar.jcache.expiry.ExpiryCalculator;
+import io.jadugar.jcache.management.CacheConfigurationBean;
+import io.jadugar.jcache.management.CacheStatistics;
+import io.jadugar.jcache.management.MBeans;
+import io.jadugar.jcache.processor.ProcessorEntry;
+import io.jadugar.jcache.processor.ProcessorResult;
+import io.jadugar.jcache.spi.Store;
+import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.spi.StoreListener;
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.EventType;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JSR-107 {@link Cache} over any {@link Store}: the one place where the spec's semantics live.
+ *
+ * <p>Every operation that reads and then writes one entry runs inside {@link Store#compute}, so it
+ * is atomic on every store. Inside, the function decides from the current entry and records what
+ * happened in an {@link Outcome}; events and statistics follow once the store has committed, so a
+ * store that retries the function on a conflict never reports an operation twice.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EngineCache.class);
+
+  private final CacheManager manager;
+  private final String name;
+  private final MutableConfiguration<K, V> configuration;
+  private final Store store;
+  private final EntryCodec codec;
+  private final Executor executor;
+  private final Runnable onClose;
+  private final ExpiryCalculator expiry;
+  /** Whether the policy can change an entry's expiry on access: the constant policies cannot. */
+  private final boolean accessExpiry;
+  private final CacheLoader<K, V> loader;
+  private final CacheWriter<K, V> writer;
+  private final boolean readThrough;
+  private final Class<?> keyType;
+  private final Class<?> valueType;
+  private final EventDispatcher<K, V> events;
+  private final CacheStatistics statistics = new CacheStatistics();
+  private final ObjectName statisticsName;
+  private final ObjectName configurationName;
+  private volatile boolean statisticsEnabled;
+  private volatile boolean closed;
+
+  /**
+   * A cache named {@code name} of {@code manager}, over the store that {@code storeOpener} opens
+   * with this cache as its listener. {@code onClose} runs once when the cache closes.
+   */
+  public EngineCache(CacheManager manager, String name, MutableConfiguration<K, V> configuration,
+      Function<StoreListener, Store> storeOpener, EntryCodec codec, Executor executor,
+      Runnable onClose) {
+    this.manager = manager;
+    this.name = name;
+    this.configuration = configuration;
+    this.codec = codec;
+    this.executor = executor;
+    this.onClose = onClose;
+    this.keyType = configuration.getKeyType();
+    this.valueType = configuration.getValueType();
+    this.expiry = new ExpiryCalculator(configuration.getExpiryPolicyFactory().create());
+    Object policy = expiry.policy();
+    Class<?> policyClass = policy.getClass();
+    this.accessExpiry = policyClass != EternalExpiryPolicy.class && policyClass != CreatedExpiryPolicy.class
+        && policyClass != ModifiedExpiryPolicy.class;
+    this.loader = configuration.getCacheLoaderFactory() == null ? null
+        : configuration.getCacheLoaderFactory().create();
+    @SuppressWarnings("unchecked")
+    CacheWriter<K, V> w = configuration.isWriteThrough() && configuration.getCacheWriterFactory() != null
+        ? (CacheWriter<K, V>) configuration.getCacheWriterFactory().create() : null;
+    this.writer = w;
+    this.readThrough = configuration.isReadThrough() && loader != null;
+    this.events = new EventDispatcher<>(this, executor);
+    for (CacheEntryListenerConfiguration<K, V> l : configuration.getCacheEntryListenerConfigurations()) {
+      events.register(l);
+    }
+    this.statisticsName = MBeans.name(MBeans.Kind.CacheStatistics, manager.getURI(), name);
+    this.configurationName = MBeans.name(MBeans.Kind.CacheConfiguration, manager.getURI(), name);
+    this.store = storeOpener.apply(this);
+    setStatisticsEnabled(configuration.isStatisticsEnabled());
+    setManagementEnabled(configuration.isManagementEnabled());
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public V get(K key) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Object storeKey = codec.encodeKey(key);
+    StoreEntry entry = live(key, store.get(storeKey));
+    V value;
+    if (entry != null) {
+      touch(entry);
+      if (statisticsEnabled) {
+        statistics.hits(1);
+      }
+      value = decode(entry);
+    } else {
+      if (statisticsEnabled) {
+        statistics.misses(1);
+      }
+      value = readThrough ? loadAndStore(key) : null;
+    }
+    if (statisticsEnabled) {
+      statistics.getTime(System.nanoTime() - start);
+    }
+    return value;
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    requireOpen();
+    Map<Object, K> byStoreKey = encodeKeys(keys);
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Map<Object, StoreEntry> found = store.getAll(byStoreKey.keySet());
+    Map<K, V> result = new HashMap<>(keys.size() * 2);
+    List<K> missing = new ArrayList<>();
+    byStoreKey.forEach((storeKey, key) -> {
+      StoreEntry entry = live(key, found.get(storeKey));
+      if (entry == null) {
+        missing.add(key);
+      } else {
+        touch(entry);
+        result.put(key, decode(entry));
+      }
+    });
+    if (statisticsEnabled) {
+      statistics.hits(result.size());
+      statistics.misses(missing.size());
+    }
+    if (readThrough && !missing.isEmpty()) {
+      Map<K, V> loaded = loadAll(missing);
+      loaded.forEach((key, value) -> {
+        if (key != null && value != null) {
+          storeLoaded(key, value, false);
+          result.put(key, value);
+        }
+      });
+    }
+    if (statisticsEnabled) {
+      statistics.getTime(System.nanoTime() - start);
+    }
+    return result;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    StoreEntry entry = store.get(codec.encodeKey(key));
+    return entry != null && !entry.isExpiredAt(System.currentTimeMillis());
+  }
+
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
+      CompletionListener completionListener) {
+    requireOpen();
+    Objects.requireNonNull(keys, "keys");
+    for (K key : keys) {
+      Objects.requireNonNull(key, "a key in keys");
+    }
+    if (loader == null) {
+      if (completionListener != null) {
+        completionListener.onCompletion();
+      }
+      return;
+    }
+    List<K> requested = new ArrayList<>(keys);
+    executor.execute(() -> {
+      try {
+        List<K> toLoad = new ArrayList<>();
+        for (K key : requested) {
+          if (replaceExistingValues || !containsKey(key)) {
+            toLoad.add(key);
+          }
+        }
+        if (!toLoad.isEmpty()) {
+          Map<K, V> loaded = loadAll(toLoad);
+          loaded.forEach((key, value) -> {
+            if (key != null && value != null) {
+              storeLoaded(key, value, replaceExistingValues);
+            }
+          });
+        }
+        if (completionListener != null) {
+          completionListener.onCompletion();
+        }
+      } catch (Exception e) {
+        if (completionListener != null) {
+          completionListener.onException(e);
+        } else {
+          LOG.warn("loadAll of cache {} failed", name, e);
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public void put(K key, V value) {
+    put(key, value, false);
+  }
+
+  @Override
+  public V getAndPut(K key, V value) {
+    return put(key, value, true);
+  }
+
+  private V put(K key, V value, boolean returnOld) {
+    requireOpen();
+    checkTypes(key, value);
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Object storeKey = codec.encodeKey(key);
+    Object storeValue = codec.encodeValue(value);
+    Outcome o = new Outcome();
+    store.compute(storeKey, current -> {
+      long now = o.begin(current);
+      write(key, value);
+      StoreEntry live = o.live;
+      long expireAt = live == null ? expiry.onCreation(now) : expiry.onUpdate(now, live.expireAt());
+      if (live == null && expireAt <= now) {
+        return null;
+      }
+      o.wrote = true;
+      return new StoreEntry(storeKey, storeValue, expireAt);
+    });
+    V old = o.live == null ? null
+        : returnOld || events.hasListeners(EventType.UPDATED) ? decode(o.live) : null;
+    if (statisticsEnabled) {
+      if (returnOld) {
+        count(o.live != null);
+      }
+      if (o.wrote) {
+        statistics.puts(1);
+        statistics.putTime(System.nanoTime() - start);
+      }
+    }
+    publishExpired(key, o);
+    if (o.wrote) {
+      if (o.live == null) {
+        events.publish(EventType.CREATED, key, value, null);
+      } else {
+        events.publish(EventType.UPDATED, key, value, old);
+      }
+    }
+    return returnOld ? old : null;
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    requireOpen();
+    Objects.requireNonNull(map, "map");
+    for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
+      checkTypes(e.getKey(), e.getValue());
+    }
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Map<K, V> toStore = new LinkedHashMap<>(map);
+    CacheWriterException writeFailure = null;
+    if (writer != null) {
+      List<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(map.size());
+      for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
+        entries.add(new CacheEntry<>(e.getKey(), e.getValue()));
+      }
+      try {
+        writer.writeAll(entries);
+      } catch (Exception e) {
+        writeFailure = writerException(e);
+        // what the writer left in the collection was not written: keep it out of the cache too
+        for (Cache.Entry<? extends K, ? extends V> notWritten : entries) {
+          toStore.remove(notWritten.getKey());
+        }
+      }
+    }
+    Map<Object, K> byStoreKey = new LinkedHashMap<>();
+    for (K key : toStore.keySet()) {
+      byStoreKey.put(codec.encodeKey(key), key);
+    }
+    Map<Object, StoreEntry> existing = store.getAll(byStoreKey.keySet());
+    long now = System.currentTimeMillis();
+    List<StoreEntry> writes = new ArrayList<>(byStoreKey.size());
+    List<Object> dropExpired = new ArrayList<>();
+    byStoreKey.forEach((storeKey, key) -> {
+      StoreEntry current = existing.get(storeKey);
+      boolean live = current != null && !current.isExpiredAt(now);
+      long expireAt = live ? expiry.onUpdate(now, current.expireAt()) : expiry.onCreation(now);
+      if (!live && expireAt <= now) {
+        if (current != null) {
+          dropExpired.add(storeKey);
+        }
+        return;
+      }
+      writes.add(new StoreEntry(storeKey, codec.encodeValue(toStore.get(key)), expireAt));
+    });
+    store.putAll(writes);
+    if (!dropExpired.isEmpty()) {
+      store.removeAll(dropExpired);
+    }
+    if (statisticsEnabled && !writes.isEmpty()) {
+      statistics.puts(writes.size());
+      statistics.putTime(System.nanoTime() - start);
+    }
+    if (events.hasListeners()) {
+      for (StoreEntry written : writes) {
+        K key = byStoreKey.get(written.key());
+        StoreEntry current = existing.get(written.key());
+        if (current != null && current.isExpiredAt(now)) {
+          events.publish(EventType.EXPIRED, key, decode(current), decode(current));
+          current = null;
+        }
+        if (current == null) {
+          events.publish(EventType.CREATED, key, toStore.get(key), null);
+        } else {
+          events.publish(EventType.UPDATED, key, toStore.get(key), decode(current));
+        }
+      }
+    }
+    if (writeFailure != null) {
+      throw writeFailure;
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    requireOpen();
+    checkTypes(key, value);
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Object storeKey = codec.encodeKey(key);
+    Object storeValue = codec.encodeValue(value);
+    Outcome o = new Outcome();
+    store.compute(storeKey, current -> {
+      long now = o.begin(current);
+      if (o.live != null) {
+        return current;
+      }
+      write(key, value);
+      long expireAt = expiry.onCreation(now);
+      o.wrote = true;
+      return expireAt <= now ? null : new StoreEntry(storeKey, storeValue, expireAt);
+    });
+    if (statisticsEnabled) {
+      count(!o.wrote);
+      if (o.wrote) {
+        statistics.puts(1);
+        statistics.putTime(System.nanoTime() - start);
+      }
+    }
+    publishExpired(key, o);
+    if (o.wrote) {
+      events.publish(EventType.CREATED, key, value, null);
+    }
+    return o.wrote;
+  }
+
+  @Override
+  public boolean remove(K key) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Outcome o = removeEntry(key);
+    if (statisticsEnabled && o.live != null) {
+      statistics.removals(1);
+      statistics.removeTime(System.nanoTime() - start);
+    }
+    publishRemoved(key, o);
+    return o.live != null;
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Outcome o = removeEntry(key);
+    V old = o.live == null ? null : decode(o.live);
+    if (statisticsEnabled) {
+      count(o.live != null);
+      if (o.live != null) {
+        statistics.removals(1);
+        statistics.removeTime(System.nanoTime() - start);
+      }
+    }
+    publishRemoved(key, o);
+    return old;
+  }
+
+  private Outcome removeEntry(K key) {
+    Outcome o = new Outcome();
+    store.compute(codec.encodeKey(key), current -> {
+      o.begin(current);
+      delete(key);
+      return null;
+    });
+    return o;
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(oldValue, "oldValue");
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Outcome o = new Outcome();
+    store.compute(codec.encodeKey(key), current -> {
+      long now = o.begin(current);
+      StoreEntry live = o.live;
+      if (live == null) {
+        return null;
+      }
+      if (!oldValue.equals(decode(live))) {
+        return accessed(live, now);
+      }
+      delete(key);
+      o.wrote = true;
+      return null;
+    });
+    if (statisticsEnabled) {
+      count(o.live != null);
+      if (o.wrote) {
+        statistics.removals(1);
+        statistics.removeTime(System.nanoTime() - start);
+      }
+    }
+    publishExpired(key, o);
+    if (o.wrote) {
+      events.publish(EventType.REMOVED, key, oldValue, oldValue);
+    }
+    return o.wrote;
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    requireOpen();
+    Objects.requireNonNull(oldValue, "oldValue");
+    checkTypes(key, newValue);
+    return replace(key, oldValue, newValue, false) != null;
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    requireOpen();
+    checkTypes(key, value);
+    return replace(key, null, value, false) != null;
+  }
+
+  @Override
+  public V getAndReplace(K key, V value) {
+    requireOpen();
+    checkTypes(key, value);
+    return replace(key, null, value, true);
+  }
+
+  /**
+   * Replaces the value of a live entry, only if it equals {@code expected} when that is given.
+   * Returns the old value when {@code returnOld}, otherwise non-null exactly when it replaced.
+   */
+  @SuppressWarnings("unchecked")
+  private V replace(K key, V expected, V value, boolean returnOld) {
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Object storeKey = codec.encodeKey(key);
+    Object storeValue = codec.encodeValue(value);
+    Outcome o = new Outcome();
+    store.compute(storeKey, current -> {
+      long now = o.begin(current);
+      StoreEntry live = o.live;
+      if (live == null) {
+        return null;
+      }
+      if (expected != null && !expected.equals(decode(live))) {
+        return accessed(live, now);
+      }
+      write(key, value);
+      o.wrote = true;
+      return new StoreEntry(storeKey, storeValue, expiry.onUpdate(now, live.expireAt()));
+    });
+    V old = o.wrote && (returnOld || events.hasListeners(EventType.UPDATED)) ? decode(o.live) : null;
+    if (statisticsEnabled) {
+      count(o.live != null);
+      if (o.wrote) {
+        statistics.puts(1);
+        statistics.putTime(System.nanoTime() - start);
+      }
+    }
+    publishExpired(key, o);
+    if (o.wrote) {
+      events.publish(EventType.UPDATED, key, value, old);
+    }
+    if (returnOld) {
+      return old;
+    }
+    return o.wrote ? (V) Boolean.TRUE : null;
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    requireOpen();
+    Map<Object, K> byStoreKey = encodeKeys(keys);
+    removeAll(byStoreKey);
+  }
+
+  @Override
+  public void removeAll() {
+    requireOpen();
+    Map<Object, K> byStoreKey = new LinkedHashMap<>();
+    Iterator<StoreEntry> it = store.iterator();
+    while (it.hasNext()) {
+      Object storeKey = it.next().key();
+      @SuppressWarnings("unchecked")
+      K key = (K) codec.decodeKey(storeKey);
+      byStoreKey.put(storeKey, key);
+    }
+    removeAll(byStoreKey);
+  }
+
+  private void removeAll(Map<Object, K> byStoreKey) {
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    CacheWriterException writeFailure = null;
+    if (writer != null && !byStoreKey.isEmpty()) {
+      Set<K> toDelete = new HashSet<>(byStoreKey.values());
+      try {
+        writer.deleteAll(toDelete);
+      } catch (Exception e) {
+        writeFailure = writerException(e);
+        // what the writer left in the collection was not deleted: keep it in the cache too
+        byStoreKey.values().removeAll(toDelete);
+      }
+    }
+    Map<Object, StoreEntry> removed = store.removeAll(byStoreKey.keySet());
+    long now = System.currentTimeMillis();
+    int live = 0;
+    for (Map.Entry<Object, StoreEntry> r : removed.entrySet()) {
+      StoreEntry entry = r.getValue();
+      boolean expired = entry.isExpiredAt(now);
+      if (!expired) {
+        live++;
+      }
+      if (events.hasListeners()) {
+        V old = decode(entry);
+        events.publish(expired ? EventType.EXPIRED : EventType.REMOVED,
+            byStoreKey.get(r.getKey()), old, old);
+      }
+    }
+    if (statisticsEnabled && live > 0) {
+      statistics.removals(live);
+      statistics.removeTime(System.nanoTime() - start);
+    }
+    if (writeFailure != null) {
+      throw writeFailure;
+    }
+  }
+
+  @Override
+  public void clear() {
+    requireOpen();
+    store.clear();
+  }
+
+  // ---------------------------------------------------------------- entry processors
+
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(entryProcessor, "entryProcessor");
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    Object storeKey = codec.encodeKey(key);
+    Outcome o = new Outcome();
+    Function<K, V> load = readThrough ? this::load : null;
+    store.compute(storeKey, current -> {
+      long now = o.begin(current);
+      StoreEntry live = o.live;
+      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, live == null ? null : decode(live), load);
+      o.processed = entry;
+      try {
+        o.result = entryProcessor.process(entry, arguments);
+      } catch (CacheException e) {
+        throw e;
+      } catch (Exception | LinkageError | AssertionError e) {
+        throw new EntryProcessorException(e);
+      }
+      switch (entry.operation()) {
+        case ACCESS:
+          return accessed(live, now);
+        case CREATE:
+        case LOAD: {
+          if (entry.operation() == ProcessorEntry.Operation.CREATE) {
+            write(key, entry.value());
+          }
+          long expireAt = expiry.onCreation(now);
+          if (expireAt <= now) {
+            return null;
+          }
+          o.wrote = true;
+          return new StoreEntry(storeKey, codec.encodeValue(entry.value()), expireAt);
+        }
+        case UPDATE:
+          write(key, entry.value());
+          o.wrote = true;
+          return new StoreEntry(storeKey, codec.encodeValue(entry.value()),
+              expiry.onUpdate(now, live.expireAt()));
+        case REMOVE:
+          delete(key);
+          return null;
+        case NONE:
+        default:
+          return live == null ? null : current;
+      }
+    });
+    @SuppressWarnings("unchecked")
+    ProcessorEntry<K, V> entry = (ProcessorEntry<K, V>) o.processed;
+    if (statisticsEnabled) {
+      count(o.live != null);
+      long took = System.nanoTime() - start;
+      if (o.wrote && entry.operation() != ProcessorEntry.Operation.LOAD) {
+        statistics.puts(1);
+        statistics.putTime(took);
+      } else if (entry.operation() == ProcessorEntry.Operation.REMOVE && o.live != null) {
+        statistics.removals(1);
+        statistics.removeTime(took);
+      }
+    }
+    publishExpired(key, o);
+    if (o.wrote) {
+      if (o.live == null) {
+        events.publish(EventType.CREATED, key, entry.value(), null);
+      } else {
+        events.publish(EventType.UPDATED, key, entry.value(), entry.existing());
+      }
+    } else if (entry.operation() == ProcessorEntry.Operation.REMOVE && o.live != null) {
+      events.publish(EventType.REMOVED, key, entry.existing(), entry.existing());
+    }
+    @SuppressWarnings("unchecked")
+    T result = (T) o.result;
+    return result;
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
+      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireOpen();
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(entryProcessor, "entryProcessor");
+    Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+    for (K key : keys) {
+      Objects.requireNonNull(key, "a key in keys");
+      try {
+        T result = invoke(key, entryProcessor, arguments);
+        if (result != null) {
+          results.put(key, ProcessorResult.of(result));
+        }
+      } catch (Exception e) {
+        results.put(key, ProcessorResult.failed(e));
+      }
+    }
+    return results;
+  }
+
+  // ---------------------------------------------------------------- iteration
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator() {
+    requireOpen();
+    return new EntryIterator(store.iterator());
+  }
+
+  /** Iterates live entries, treating each as accessed, and removes through the cache. */
+  private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
+    private final Iterator<StoreEntry> entries;
+    private Cache.Entry<K, V> next;
+    private K lastKey;
+
+    EntryIterator(Iterator<StoreEntry> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public boolean hasNext() {
+      requireOpen();
+      long now = System.currentTimeMillis();
+      while (next == null && entries.hasNext()) {
+        StoreEntry e = entries.next();
+        if (!e.isExpiredAt(now)) {
+          long start = statisticsEnabled ? System.nanoTime() : 0L;
+          touch(e);
+          @SuppressWarnings("unchecked")
+          K key = (K) codec.decodeKey(e.key());
+          next = new CacheEntry<>(key, decode(e));
+          if (statisticsEnabled) {
+            statistics.hits(1);
+            statistics.getTime(System.nanoTime() - start);
+          }
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public Cache.Entry<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Cache.Entry<K, V> e = next;
+      next = null;
+      lastKey = e.getKey();
+      return e;
+    }
+
+    @Override
+    public void remove() {
+      requireOpen();
+      if (lastKey == null) {
+        throw new IllegalStateException("next() has not been called, or remove() already was");
+      }
+      EngineCache.this.remove(lastKey);
+      lastKey = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- listeners and lifecycle
+
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
+    if (!events.register(listenerConfiguration)) {
+      throw new IllegalArgumentException("This listener configuration is already registered");
+    }
+    configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    requireOpen();
+    Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
+    events.deregister(listenerConfiguration);
+    configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    if (clazz.isInstance(configuration)) {
+      return clazz.cast(configuration);
+    }
+    throw new IllegalArgumentException("The configuration of cache " + name + " is a "
+        + configuration.getClass().getName() + ", not a " + clazz.getName());
+  }
+
+  /** The live configuration of this cache. */
+  public CompleteConfiguration<K, V> configuration() {
+    return configuration;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    if (clazz.isInstance(store)) {
+      return clazz.cast(store);
+    }
+    throw new IllegalArgumentException("Cannot unwrap cache " + name + " to " + clazz.getName());
+  }
+
+  /** Turns the statistics bean on or off. */
+  public void setStatisticsEnabled(boolean enabled) {
+    configuration.setStatisticsEnabled(enabled);
+    statisticsEnabled = enabled;
+    if (enabled) {
+      MBeans.register(statistics, statisticsName);
+    } else {
+      MBeans.unregister(statisticsName);
+    }
+  }
+
+  /** Turns the configuration bean on or off. */
+  public void setManagementEnabled(boolean enabled) {
+    configuration.setManagementEnabled(enabled);
+    if (enabled) {
+      MBeans.register(new CacheConfigurationBean(configuration), configurationName);
+    } else {
+      MBeans.unregister(configurationName);
+    }
+  }
+
+  /** This cache's statistics; counted only while statistics are enabled. */
+  public CacheStatistics statistics() {
+    return statistics;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    try {
+      onClose.run();
+      MBeans.unregister(statisticsName);
+      MBeans.unregister(configurationName);
+      events.close();
+      closeQuietly(loader);
+      closeQuietly(writer);
+      closeQuietly(expiry.policy());
+    } finally {
+      store.close();
+    }
+  }
+
+  private static void closeQuietly(Object o) {
+    if (o instanceof Closeable) {
+      try {
+        ((Closeable) o).close();
+      } catch (Exception e) {
+        LOG.warn("Failed to close {}", o, e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- store events
+
+  @Override
+  public void expired(StoreEntry entry) {
+    if (events.hasListeners(EventType.EXPIRED)) {
+      @SuppressWarnings("unchecked")
+      K key = (K) codec.decodeKey(entry.key());
+      V value = decode(entry);
+      try {
+        events.publish(EventType.EXPIRED, key, value, value);
+      } catch (RuntimeException e) {
+        LOG.warn("A listener of cache {} failed on an expired entry", name, e);
+      }
+    }
+  }
+
+  @Override
+  public void evicted(StoreEntry entry) {
+    if (statisticsEnabled) {
+      statistics.evictions(1);
+    }
+    LOG.debug("Cache {} evicted an entry to stay within its bound", name);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** What one compute did; reset at the start of each attempt because a store may retry. */
+  private static final class Outcome {
+    /** The entry found, if it had expired. */
+    StoreEntry expired;
+    /** The entry found, if live. */
+    StoreEntry live;
+    boolean wrote;
+    Object result;
+    ProcessorEntry<?, ?> processed;
+
+    long begin(StoreEntry current) {
+      long now = System.currentTimeMillis();
+      expired = null;
+      live = null;
+      wrote = false;
+      result = null;
+      processed = null;
+      if (current != null) {
+        if (current.isExpiredAt(now)) {
+          expired = current;
+        } else {
+          live = current;
+        }
+      }
+      return now;
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache " + name + " is closed");
+    }
+  }
+
+  private void checkTypes(K key, V value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    if (keyType != Object.class && !keyType.isInstance(key)) {
+      throw new ClassCastException("Key " + key + " is not a " + keyType.getName());
+    }
+    if (valueType != Object.class && !valueType.isInstance(value)) {
+      throw new ClassCastException("Value " + value + " is not a " + valueType.getName());
+    }
+  }
+
+  private Map<Object, K> encodeKeys(Set<? extends K> keys) {
+    Objects.requireNonNull(keys, "keys");
+    Map<Object, K> byStoreKey = new LinkedHashMap<>(keys.size() * 2);
+    for (K key : keys) {
+      Objects.requireNonNull(key, "a key in keys");
+      byStoreKey.put(codec.encodeKey(key), key);
+    }
+    return byStoreKey;
+  }
+
+  @SuppressWarnings("unchecked")
+  private V decode(StoreEntry entry) {
+    return (V) codec.decodeValue(entry.value());
+  }
+
+  private void count(boolean hit) {
+    if (hit) {
+      statistics.hits(1);
+    } else {
+      statistics.misses(1);
+    }
+  }
+
+  /**
+   * {@code entry} if it is live; if it has expired, drops it from the store (if nobody changed it
+   * meanwhile) and reports it, and returns {@code null}.
+   */
+  private StoreEntry live(K key, StoreEntry entry) {
+    if (entry == null || entry.expireAt() == StoreEntry.ETERNAL
+        || !entry.isExpiredAt(System.currentTimeMillis())) {
+      return entry;
+    }
+    if (store.remove(entry)) {
+      V value = decode(entry);
+      events.publish(EventType.EXPIRED, key, value, value);
+    }
+    return null;
+  }
+
+  /** Applies the access expiry to an entry just read, when the policy can change it. */
+  private void touch(StoreEntry entry) {
+    if (accessExpiry) {
+      long expireAt = expiry.onAccess(System.currentTimeMillis(), entry.expireAt());
+      if (expireAt != entry.expireAt()) {
+        // a concurrent write has set its own expiry: losing this race is fine
+        store.replace(entry, entry.withExpireAt(expireAt));
+      }
+    }
+  }
+
+  /** The entry with the access expiry applied, for use inside a compute. */
+  private StoreEntry accessed(StoreEntry live, long now) {
+    long expireAt = expiry.onAccess(now, live.expireAt());
+    return expireAt == live.expireAt() ? live : live.withExpireAt(expireAt);
+  }
+
+  private void publishExpired(K key, Outcome o) {
+    if (o.expired != null && events.hasListeners(EventType.EXPIRED)) {
+      V value = decode(o.expired);
+      events.publish(EventType.EXPIRED, key, value, value);
+    }
+  }
+
+  private void publishRemoved(K key, Outcome o) {
+    publishExpired(key, o);
+    if (o.live != null && events.hasListeners(EventType.REMOVED)) {
+      V old = decode(o.live);
+      events.publish(EventType.REMOVED, key, old, old);
+    }
+  }
+
+  private void write(K key, V value) {
+    if (writer != null) {
+      try {
+        writer.write(new CacheEntry<>(key, value));
+      } catch (Exception e) {
+        throw writerException(e);
+      }
+    }
+  }
+
+  private void delete(K key) {
+    if (writer != null) {
+      try {
+        writer.delete(key);
+      } catch (Exception e) {
+        throw writerException(e);
+      }
+    }
+  }
+
+  private static CacheWriterException writerException(Exception e) {
+    return e instanceof CacheWriterException ? (CacheWriterException) e : new CacheWriterException(e);
+  }
+
+  private V load(K key) {
+    try {
+      return loader.load(key);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException(e);
+    }
+  }
+
+  private Map<K, V> loadAll(Collection<K> keys) {
+    try {
+      Map<K, V> loaded = loader.loadAll(keys);
+      return loaded == null ? Map.of() : loaded;
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException(e);
+    }
+  }
+
+  private V loadAndStore(K key) {
+    V value = load(key);
+    if (value != null) {
+      storeLoaded(key, value, false);
+    }
+    return value;
+  }
+
+  /** Stores a loaded value: created if absent, replaced only if {@code replace}. No writer, no put. */
+  private void storeLoaded(K key, V value, boolean replace) {
+    Object storeKey = codec.encodeKey(key);
+    Object storeValue = codec.encodeValue(value);
+    Outcome o = new Outcome();
+    store.compute(storeKey, current -> {
+      long now = o.begin(current);
+      StoreEntry live = o.live;
+      if (live != null && !replace) {
+        return current;
+      }
+      long expireAt = live == null ? expiry.onCreation(now) : expiry.onUpdate(now, live.expireAt());
+      if (live == null && expireAt <= now) {
+        return null;
+      }
+      o.wrote = true;
+      return new StoreEntry(storeKey, storeValue, expireAt);
+    });
+    publishExpired(key, o);
+    if (o.wrote) {
+      if (o.live == null) {
+        events.publish(EventType.CREATED, key, value, null);
+      } else {
+        events.publish(EventType.UPDATED, key, value, decode(o.live));
+      }
+    }
+  }
+}

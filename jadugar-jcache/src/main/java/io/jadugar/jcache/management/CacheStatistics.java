@@ -1,0 +1,135 @@
+package io.jadugar.jcache.management;
+
+import java.util.concurrent.atomic.LongAdder;
+import javax.cache.management.CacheStatisticsMXBean;
+
+/**
+ * The statistics of one cache, counted synchronously on striped counters so that busy threads do
+ * not contend on one cache line. Times are kept in nanoseconds and reported in microseconds.
+ */
+public final class CacheStatistics implements CacheStatisticsMXBean {
+
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder removals = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder getNanos = new LongAdder();
+  private final LongAdder putNanos = new LongAdder();
+  private final LongAdder removeNanos = new LongAdder();
+
+  /** Counts {@code n} hits. */
+  public void hits(long n) {
+    hits.add(n);
+  }
+
+  /** Counts {@code n} misses. */
+  public void misses(long n) {
+    misses.add(n);
+  }
+
+  /** Counts {@code n} puts. */
+  public void puts(long n) {
+    puts.add(n);
+  }
+
+  /** Counts {@code n} removals. */
+  public void removals(long n) {
+    removals.add(n);
+  }
+
+  /** Counts {@code n} evictions. */
+  public void evictions(long n) {
+    evictions.add(n);
+  }
+
+  /** Adds time spent reading. */
+  public void getTime(long nanos) {
+    getNanos.add(nanos);
+  }
+
+  /** Adds time spent writing. */
+  public void putTime(long nanos) {
+    putNanos.add(nanos);
+  }
+
+  /** Adds time spent removing. */
+  public void removeTime(long nanos) {
+    removeNanos.add(nanos);
+  }
+
+  @Override
+  public void clear() {
+    hits.reset();
+    misses.reset();
+    puts.reset();
+    removals.reset();
+    evictions.reset();
+    getNanos.reset();
+    putNanos.reset();
+    removeNanos.reset();
+  }
+
+  @Override
+  public long getCacheHits() {
+    return hits.sum();
+  }
+
+  @Override
+  public float getCacheHitPercentage() {
+    long h = getCacheHits();
+    long total = h + getCacheMisses();
+    return total == 0 ? 0f : h * 100f / total;
+  }
+
+  @Override
+  public long getCacheMisses() {
+    return misses.sum();
+  }
+
+  @Override
+  public float getCacheMissPercentage() {
+    long m = getCacheMisses();
+    long total = m + getCacheHits();
+    return total == 0 ? 0f : m * 100f / total;
+  }
+
+  @Override
+  public long getCacheGets() {
+    return getCacheHits() + getCacheMisses();
+  }
+
+  @Override
+  public long getCachePuts() {
+    return puts.sum();
+  }
+
+  @Override
+  public long getCacheRemovals() {
+    return removals.sum();
+  }
+
+  @Override
+  public long getCacheEvictions() {
+    return evictions.sum();
+  }
+
+  @Override
+  public float getAverageGetTime() {
+    return average(getNanos.sum(), getCacheGets());
+  }
+
+  @Override
+  public float getAveragePutTime() {
+    return average(putNanos.sum(), getCachePuts());
+  }
+
+  @Override
+  public float getAverageRemoveTime() {
+    return average(removeNanos.sum(), getCacheRemovals());
+  }
+
+  private static float average(long nanos, long count) {
+    return count == 0 ? 0f : nanos / 1000f / count;
+  }
+}

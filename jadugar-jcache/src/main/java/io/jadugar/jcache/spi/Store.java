@@ -1,0 +1,127 @@
+package io.jadugar.jcache.spi;
+
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The storage behind one cache: a narrow set of primitives, each atomic on the store, over which
+ * the engine builds every JSR-107 operation.
+ *
+ * <p>Keys and values arrive already in the store's representation (see
+ * {@link StoreFactory#representation()}): objects for an embedded store, encoded bytes for a
+ * remote one. Expiry is an absolute epoch-millisecond time that the store enforces itself, so
+ * that an entry dies on time even when no JVM reads it. A store may hand back an entry whose
+ * expiry time has just passed; the engine checks {@link StoreEntry#isExpiredAt} and treats it
+ * as expired.
+ *
+ * <h2>The compare-and-set contract</h2>
+ * {@link #get} returns an entry with a version; {@link #replace} and {@link #remove(StoreEntry)}
+ * succeed only if the entry still has that version, {@link #insert} only if the key is absent.
+ * {@link #compute} is the loop the engine runs every conditional operation and entry processor
+ * through; its default implementation retries on conflict and so may call the function more than
+ * once. A store with a native atomic compute overrides it and calls the function exactly once.
+ *
+ * <h2>How the planned stores map onto it</h2>
+ * <ul>
+ *   <li><b>Memory (Caffeine)</b>: a {@code Cache<Object, StoreEntry>}; the entry instance is its own
+ *   version; {@code compute} is {@code asMap().compute}; expiry by Caffeine's variable expiry from
+ *   {@code expireAt}; the size bound by Caffeine's eviction, reported to the {@link StoreListener}.
+ *   </li>
+ *   <li><b>Redis</b>: one Redis key {@code <prefix><cache>:<encoded key>} per entry whose value is
+ *   a frame carrying a version counter; {@code insert} is {@code SET NX PX}; {@code replace} and
+ *   {@code remove(entry)} are Lua scripts (loaded once, called by SHA) that compare the version and
+ *   write with {@code PEXPIREAT}; batches are {@code MGET} / pipelines grouped by cluster node;
+ *   iteration and {@code clear} use {@code SCAN MATCH <prefix><cache>:*} on every master.</li>
+ *   <li><b>Memcached</b>: {@code get} is {@code gets} and the version is the CAS token;
+ *   {@code insert} is {@code add}; {@code replace} is {@code cas}; {@code remove(entry)} is a
+ *   {@code cas} to a tombstone with a short exptime (memcached has no compare-and-delete);
+ *   exptime is whole seconds (rounded up; absolute Unix time above 30 days) while the frame
+ *   keeps the precise {@code expireAt}; keys over 250 bytes or with spaces are hashed, the original
+ *   key kept in the frame; iteration by {@code lru_crawler metadump} filtered by the cache's
+ *   namespace; {@code clear} bumps a namespace generation stored in memcached.</li>
+ *   <li><b>Hazelcast</b>: an {@code IMap} per cache; {@code compute} is an entry processor run on
+ *   the key's owner; expiry is the per-entry TTL of {@code IMap.set(k, v, ttl, ms)}; batches are
+ *   {@code getAll}/{@code putAll}; iteration is the map's key set.</li>
+ * </ul>
+ */
+public interface Store extends AutoCloseable {
+
+  /** The entry under {@code key} with its version, or {@code null} if absent. */
+  StoreEntry get(Object key);
+
+  /** The present entries among {@code keys}, in one round trip on a remote store. */
+  Map<Object, StoreEntry> getAll(Collection<?> keys);
+
+  /** Writes {@code entry} unconditionally. */
+  void put(StoreEntry entry);
+
+  /** Writes all {@code entries} unconditionally, in one round trip on a remote store. */
+  void putAll(Collection<StoreEntry> entries);
+
+  /** Writes {@code entry} only if its key is absent; true if it was written. */
+  boolean insert(StoreEntry entry);
+
+  /** Replaces {@code expected} by {@code replacement} only if {@code expected}'s version still holds. */
+  boolean replace(StoreEntry expected, StoreEntry replacement);
+
+  /** Removes {@code expected} only if its version still holds; true if it was removed. */
+  boolean remove(StoreEntry expected);
+
+  /** Removes the entry under {@code key}; returns it, or {@code null} if absent. */
+  StoreEntry remove(Object key);
+
+  /** Removes the entries under {@code keys}; returns the ones that were present. */
+  Map<Object, StoreEntry> removeAll(Collection<?> keys);
+
+  /** Removes every entry of this cache, and only of this cache. */
+  void clear();
+
+  /**
+   * Iterates the entries of this cache. Weakly consistent: entries added or removed during the
+   * iteration may or may not be seen.
+   */
+  Iterator<StoreEntry> iterator();
+
+  /**
+   * Atomically replaces the entry under {@code key} by {@code function(current)}, where current is
+   * {@code null} if absent. The function returns {@code current} itself to leave the entry as it
+   * is, {@code null} to remove it, or a new entry to write. Returns what the store now holds.
+   */
+  default StoreEntry compute(Object key, UnaryOperator<StoreEntry> function) {
+    while (true) {
+      StoreEntry current = get(key);
+      StoreEntry next = function.apply(current);
+      if (next == current) {
+        return current;
+      }
+      boolean done;
+      if (current == null) {
+        done = insert(next);
+      } else if (next == null) {
+        done = remove(current);
+      } else {
+        done = replace(current, next);
+      }
+      if (done) {
+        return next;
+      }
+    }
+  }
+
+  /** Opens the connection to the store; a no-op for an embedded store. */
+  void connect();
+
+  /** Closes the connection to the store; entries stay where the store keeps them. */
+  void disconnect();
+
+  /** Whether the store is reachable now. */
+  boolean isConnected();
+
+  /** Disconnects and drops what this JVM holds for the cache. */
+  @Override
+  default void close() {
+    disconnect();
+  }
+}

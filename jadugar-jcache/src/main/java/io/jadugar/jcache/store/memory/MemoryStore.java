@@ -1,0 +1,206 @@
+package io.jadugar.jcache.store.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import io.jadugar.jcache.configuration.ConfigurationException;
+import io.jadugar.jcache.configuration.Settings;
+import io.jadugar.jcache.spi.Store;
+import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.spi.StoreListener;
+import io.jadugar.jcache.spi.StoreOptions;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * One cache's entries in a Caffeine cache of {@link StoreEntry}. The entry instance is its own
+ * version, so compare-and-set is {@link ConcurrentMap#replace(Object, Object, Object)} on
+ * identity, and {@link #compute} is Caffeine's atomic compute.
+ *
+ * <p>Caffeine expires an entry {@link #GRACE_MILLIS} after its expiry time. The engine, which
+ * checks expiry times itself, therefore always sees an expired entry that is read and reports it
+ * at once; Caffeine removes the ones nobody reads, on its scheduler, and they are reported through
+ * the {@link StoreListener}.
+ */
+final class MemoryStore implements Store {
+
+  /** How long after its expiry time Caffeine drops an entry that nobody read. */
+  static final long GRACE_MILLIS = 1_000;
+
+  private final Cache<Object, StoreEntry> cache;
+  private final ConcurrentMap<Object, StoreEntry> map;
+
+  MemoryStore(StoreOptions options) {
+    Settings settings = options.settings();
+    StoreListener listener = options.listener();
+    Caffeine<Object, Object> builder = Caffeine.newBuilder()
+        .executor(Runnable::run)
+        .scheduler(Scheduler.systemScheduler());
+    Long maximumSize = settings.get(MemoryStoreFactory.MAXIMUM_SIZE);
+    Long maximumWeight = settings.get(MemoryStoreFactory.MAXIMUM_WEIGHT);
+    String weigher = settings.get(MemoryStoreFactory.WEIGHER);
+    if (maximumSize != null && maximumWeight != null) {
+      throw new ConfigurationException("Configuration keys '" + MemoryStoreFactory.MAXIMUM_SIZE
+          + "' and '" + MemoryStoreFactory.MAXIMUM_WEIGHT + "' exclude each other: set one");
+    }
+    if (maximumSize != null) {
+      builder.maximumSize(maximumSize);
+    }
+    if (maximumWeight != null) {
+      if (weigher == null) {
+        throw new ConfigurationException("Configuration key '" + MemoryStoreFactory.MAXIMUM_WEIGHT
+            + "' needs '" + MemoryStoreFactory.WEIGHER + "': the class of an " + EntryWeigher.class.getName());
+      }
+      EntryWeigher w = newWeigher(weigher, options.classLoader());
+      builder.maximumWeight(maximumWeight)
+          .weigher((Object k, Object e) -> w.weigh(k, ((StoreEntry) e).value()));
+    } else if (weigher != null) {
+      throw new ConfigurationException("Configuration key '" + MemoryStoreFactory.WEIGHER
+          + "' is only used with '" + MemoryStoreFactory.MAXIMUM_WEIGHT + "', which is not set");
+    }
+    this.cache = builder
+        .expireAfter(new ExpiryTimes())
+        .removalListener((Object key, Object entry, RemovalCause cause) -> {
+          if (cause == RemovalCause.EXPIRED) {
+            listener.expired((StoreEntry) entry);
+          } else if (cause == RemovalCause.SIZE) {
+            listener.evicted((StoreEntry) entry);
+          }
+        })
+        .build();
+    this.map = cache.asMap();
+  }
+
+  private static EntryWeigher newWeigher(String className, ClassLoader loader) {
+    try {
+      Class<?> c = Class.forName(className, true, loader);
+      return (EntryWeigher) c.getConstructor().newInstance();
+    } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+      throw new ConfigurationException("Bad value '" + className + "' for configuration key '"
+          + MemoryStoreFactory.WEIGHER + "': expected a class implementing "
+          + EntryWeigher.class.getName() + " with a public no-argument constructor (" + e + ")", e);
+    }
+  }
+
+  /** Expiry times come from the entries themselves, plus the grace period. */
+  private static final class ExpiryTimes implements Expiry<Object, StoreEntry> {
+    @Override
+    public long expireAfterCreate(Object key, StoreEntry entry, long currentTime) {
+      return nanosUntil(entry.expireAt());
+    }
+
+    @Override
+    public long expireAfterUpdate(Object key, StoreEntry entry, long currentTime, long currentDuration) {
+      return nanosUntil(entry.expireAt());
+    }
+
+    @Override
+    public long expireAfterRead(Object key, StoreEntry entry, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+
+    private static long nanosUntil(long expireAt) {
+      if (expireAt == StoreEntry.ETERNAL) {
+        return Long.MAX_VALUE;
+      }
+      long millis = expireAt - System.currentTimeMillis() + GRACE_MILLIS;
+      return millis <= 0 ? 0 : millis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : millis * 1_000_000;
+    }
+  }
+
+  @Override
+  public StoreEntry get(Object key) {
+    return cache.getIfPresent(key);
+  }
+
+  @Override
+  public Map<Object, StoreEntry> getAll(Collection<?> keys) {
+    return cache.getAllPresent(keys);
+  }
+
+  @Override
+  public void put(StoreEntry entry) {
+    map.put(entry.key(), entry);
+  }
+
+  @Override
+  public void putAll(Collection<StoreEntry> entries) {
+    for (StoreEntry e : entries) {
+      map.put(e.key(), e);
+    }
+  }
+
+  @Override
+  public boolean insert(StoreEntry entry) {
+    return map.putIfAbsent(entry.key(), entry) == null;
+  }
+
+  @Override
+  public boolean replace(StoreEntry expected, StoreEntry replacement) {
+    return map.replace(expected.key(), expected, replacement);
+  }
+
+  @Override
+  public boolean remove(StoreEntry expected) {
+    return map.remove(expected.key(), expected);
+  }
+
+  @Override
+  public StoreEntry remove(Object key) {
+    return map.remove(key);
+  }
+
+  @Override
+  public Map<Object, StoreEntry> removeAll(Collection<?> keys) {
+    Map<Object, StoreEntry> removed = new HashMap<>();
+    for (Object key : keys) {
+      StoreEntry e = map.remove(key);
+      if (e != null) {
+        removed.put(key, e);
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public void clear() {
+    cache.invalidateAll();
+  }
+
+  @Override
+  public Iterator<StoreEntry> iterator() {
+    return map.values().iterator();
+  }
+
+  @Override
+  public StoreEntry compute(Object key, UnaryOperator<StoreEntry> function) {
+    return map.compute(key, (k, current) -> function.apply(current));
+  }
+
+  @Override
+  public void connect() {
+    // embedded: always connected
+  }
+
+  @Override
+  public void disconnect() {
+    // embedded: nothing to disconnect
+  }
+
+  @Override
+  public boolean isConnected() {
+    return true;
+  }
+
+  @Override
+  public void close() {
+    cache.invalidateAll();
+    cache.cleanUp();
+  }
+}
