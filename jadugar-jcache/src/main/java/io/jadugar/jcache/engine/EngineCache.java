@@ -379,11 +379,16 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       }
       write(key, value);
       long expireAt = expiry.onCreation(now);
+      o.result = Boolean.TRUE;
+      if (expireAt <= now) {
+        return null;
+      }
       o.wrote = true;
-      return expireAt <= now ? null : new StoreEntry(storeKey, storeValue, expireAt);
+      return new StoreEntry(storeKey, storeValue, expireAt);
     });
+    boolean absent = o.result != null;
     if (statisticsEnabled) {
-      count(!o.wrote);
+      count(!absent);
       if (o.wrote) {
         statistics.puts(1);
         statistics.putTime(System.nanoTime() - start);
@@ -393,7 +398,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     if (o.wrote) {
       events.publish(EventType.CREATED, key, value, null);
     }
-    return o.wrote;
+    return absent;
   }
 
   @Override

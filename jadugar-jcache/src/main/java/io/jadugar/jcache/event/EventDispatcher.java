@@ -91,10 +91,11 @@ public final class EventDispatcher<K, V> {
       EntryEvent<K, V> event;
       if (r.isOldValueRequired()) {
         event = withOld != null ? withOld
-            : (withOld = new EntryEvent<>(source, type, key, value, oldValue, true));
+            : (withOld = new EntryEvent<>(source, type, key, value, oldValue, oldValue != null));
       } else {
-        event = withoutOld != null ? withoutOld
-            : (withoutOld = new EntryEvent<>(source, type, key, value, null, false));
+        // a removed or expired entry's value is its old value: withheld too when not asked for
+        event = withoutOld != null ? withoutOld : (withoutOld = new EntryEvent<>(source, type, key,
+            type == EventType.REMOVED || type == EventType.EXPIRED ? null : value, null, false));
       }
       try {
         r.deliver(event);
