@@ -1,0 +1,87 @@
+package io.jadugar.jcache.example;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.integration.CacheLoader;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * The README's quick start: plain {@code javax.cache} code on Jadugar's zero-configuration default,
+ * the embedded memory store. Run it with {@code mvn -q -pl jadugar-jcache test-compile exec:java@quickstart}.
+ */
+public final class QuickStart {
+
+  private QuickStart() {}
+
+  /** Runs the example, printing to standard output. */
+  public static void main(String[] args) throws Exception {
+    run(System.out);
+  }
+
+  /** A loader that "reads from a database": here it makes the value from the key. */
+  public static final class UserLoader implements CacheLoader<Integer, String>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String load(Integer id) {
+      return "user-" + id + " (loaded)";
+    }
+
+    @Override
+    public java.util.Map<Integer, String> loadAll(Iterable<? extends Integer> ids) {
+      java.util.Map<Integer, String> out = new java.util.HashMap<>();
+      ids.forEach(id -> out.put(id, load(id)));
+      return out;
+    }
+  }
+
+  /** Runs the example, printing to {@code out}. */
+  public static void run(PrintStream out) throws Exception {
+    CacheManager manager = Caching.getCachingProvider().getCacheManager();
+    out.println("provider: " + manager.getCachingProvider().getClass().getName());
+
+    // 1. put and get
+    Cache<String, String> greetings = manager.createCache("greetings",
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    greetings.put("hello", "world");
+    out.println("get(hello) = " + greetings.get("hello"));
+
+    // 2. expiry: entries live 500 ms after creation
+    Cache<String, String> sessions = manager.createCache("sessions",
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
+            .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 500))));
+    sessions.put("token", "abc123");
+    out.println("get(token) right away = " + sessions.get("token"));
+    Thread.sleep(700);
+    out.println("get(token) after 700 ms = " + sessions.get("token"));
+
+    // 3. read-through: a miss is loaded, stored, and counted
+    MutableConfiguration<Integer, String> usersConfig = new MutableConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class)
+        .setReadThrough(true)
+        .setCacheLoaderFactory(FactoryBuilder.factoryOf(UserLoader.class))
+        .setStatisticsEnabled(true);
+    Cache<Integer, String> users = manager.createCache("users", usersConfig);
+    out.println("get(42) = " + users.get(42));
+    out.println("get(42) again = " + users.get(42));
+
+    // 4. statistics, through the standard JMX bean
+    MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+    ObjectName stats = new ObjectName("javax.cache:type=CacheStatistics,CacheManager="
+        + manager.getURI().toString().replaceAll("[,:=\n]", ".") + ",Cache=users");
+    out.println("users statistics: hits=" + mbeans.getAttribute(stats, "CacheHits")
+        + " misses=" + mbeans.getAttribute(stats, "CacheMisses")
+        + " hit%=" + mbeans.getAttribute(stats, "CacheHitPercentage"));
+
+    manager.close();
+  }
+}

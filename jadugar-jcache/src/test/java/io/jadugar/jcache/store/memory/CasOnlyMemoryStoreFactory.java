@@ -1,0 +1,78 @@
+package io.jadugar.jcache.store.memory;
+
+import io.jadugar.jcache.configuration.Setting;
+import io.jadugar.jcache.configuration.Settings;
+import io.jadugar.jcache.spi.Store;
+import io.jadugar.jcache.spi.StoreClient;
+import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.spi.StoreFactory;
+import io.jadugar.jcache.spi.StoreOptions;
+import java.net.URI;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test store: the memory store without its native compute, so that the engine runs every
+ * conditional operation through the SPI's compare-and-set loop, as a remote store does.
+ */
+public final class CasOnlyMemoryStoreFactory implements StoreFactory {
+
+  static final String NAME = "memory-cas";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return List.of();
+  }
+
+  @Override
+  public Representation representation() {
+    return Representation.OBJECTS;
+  }
+
+  @Override
+  public StoreClient connect(URI uri, Settings settings) {
+    return new StoreClient() {
+      @Override
+      public Store open(StoreOptions options) {
+        return new CasOnlyStore(new MemoryStore(options));
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** Delegates everything but {@code compute}, which stays the SPI's default loop. */
+  static final class CasOnlyStore implements Store {
+    private final MemoryStore delegate;
+
+    CasOnlyStore(MemoryStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override public StoreEntry get(Object key) { return delegate.get(key); }
+    @Override public Map<Object, StoreEntry> getAll(Collection<?> keys) { return delegate.getAll(keys); }
+    @Override public void put(StoreEntry entry) { delegate.put(entry); }
+    @Override public void putAll(Collection<StoreEntry> entries) { delegate.putAll(entries); }
+    @Override public boolean insert(StoreEntry entry) { return delegate.insert(entry); }
+    @Override public boolean replace(StoreEntry expected, StoreEntry replacement) {
+      return delegate.replace(expected, replacement);
+    }
+    @Override public boolean remove(StoreEntry expected) { return delegate.remove(expected); }
+    @Override public StoreEntry remove(Object key) { return delegate.remove(key); }
+    @Override public Map<Object, StoreEntry> removeAll(Collection<?> keys) { return delegate.removeAll(keys); }
+    @Override public void clear() { delegate.clear(); }
+    @Override public Iterator<StoreEntry> iterator() { return delegate.iterator(); }
+    @Override public void connect() {}
+    @Override public void disconnect() {}
+    @Override public boolean isConnected() { return true; }
+    @Override public void close() { delegate.close(); }
+  }
+}

@@ -1,0 +1,148 @@
+package io.jadugar.jcache.store.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jadugar.jcache.configuration.JadugarConfiguration;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.processor.EntryProcessor;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The memory store: its bound, eviction reporting, expiry without reads, and the CAS loop. */
+class MemoryStoreTest {
+
+  private CacheManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = Caching.getCachingProvider().getCacheManager(URI.create("test:memory-store"),
+        getClass().getClassLoader(), new Properties());
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  private static long statistic(CacheManager m, String cache, String attribute) throws Exception {
+    ObjectName name = new ObjectName("javax.cache:type=CacheStatistics,CacheManager="
+        + m.getURI().toString().replaceAll("[,:=\n]", ".") + ",Cache=" + cache);
+    return (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute);
+  }
+
+  @Test
+  void staysWithinItsSizeBoundAndCountsEvictions() throws Exception {
+    Cache<Integer, Integer> c = manager.createCache("bounded", new JadugarConfiguration<Integer, Integer>()
+        .setMaximumSize(100).setStatisticsEnabled(true).setTypes(Integer.class, Integer.class));
+    for (int i = 0; i < 1_000; i++) {
+      c.put(i, i);
+    }
+    int size = 0;
+    for (Cache.Entry<Integer, Integer> ignored : c) {
+      size++;
+    }
+    assertTrue(size <= 100, "size " + size);
+    assertTrue(size > 0);
+    assertEquals(1_000 - size, statistic(manager, "bounded", "CacheEvictions"));
+  }
+
+  @Test
+  void weightBoundUsesTheConfiguredWeigher() {
+    Cache<Integer, String> c = manager.createCache("weighted", new JadugarConfiguration<Integer, String>()
+        .setSetting("jadugar.memory.maximum-weight", "1000")
+        .setSetting("jadugar.memory.weigher", LengthWeigher.class.getName())
+        .setTypes(Integer.class, String.class));
+    for (int i = 0; i < 100; i++) {
+      c.put(i, "x".repeat(100));
+    }
+    int size = 0;
+    for (Cache.Entry<Integer, String> ignored : c) {
+      size++;
+    }
+    assertTrue(size <= 10, "size " + size);
+  }
+
+  /** Weighs a string value by its length. */
+  public static final class LengthWeigher implements EntryWeigher {
+    @Override
+    public int weigh(Object key, Object value) {
+      return ((String) value).length();
+    }
+  }
+
+  /** Collects expired events. */
+  public static final class ExpiredCollector implements CacheEntryExpiredListener<String, String>, java.io.Serializable {
+    static final List<String> EXPIRED = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      events.forEach(e -> EXPIRED.add(e.getKey()));
+    }
+  }
+
+  @Test
+  void expiredEntriesAreRemovedAndReportedWithoutBeingRead() throws Exception {
+    Cache<String, String> c = manager.createCache("unread", new JadugarConfiguration<String, String>()
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 100)))
+        .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+            FactoryBuilder.factoryOf(ExpiredCollector.class), null, false, true))
+        .setTypes(String.class, String.class));
+    ExpiredCollector.EXPIRED.clear();
+    c.put("a", "1");
+    c.put("b", "2");
+    // nothing reads the entries: only the store's own expiry can report them
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (ExpiredCollector.EXPIRED.size() < 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(List.of("a", "b"), ExpiredCollector.EXPIRED.stream().sorted().toList());
+    assertTrue(!c.iterator().hasNext());
+  }
+
+  @Test
+  void casLoopLosesNoUpdateUnderContention() throws Exception {
+    // the default Store.compute, a compare-and-set loop, as remote stores run it
+    Cache<String, Long> c = manager.createCache("cas", new JadugarConfiguration<String, Long>()
+        .setStore(CasOnlyMemoryStoreFactory.NAME).setTypes(String.class, Long.class));
+    assertTrue(c.unwrap(io.jadugar.jcache.spi.Store.class) instanceof CasOnlyMemoryStoreFactory.CasOnlyStore);
+    EntryProcessor<String, Long, Void> increment = (entry, args) -> {
+      entry.setValue(entry.exists() ? entry.getValue() + 1 : 1L);
+      return null;
+    };
+    int threads = 8;
+    int perThread = 2_000;
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread w = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          c.invoke("k" + (i % 3), increment);
+        }
+      });
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    long total = c.get("k0") + c.get("k1") + c.get("k2");
+    assertEquals((long) threads * perThread, total);
+  }
+}
