@@ -398,7 +398,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     if (o.wrote) {
       events.publish(EventType.CREATED, key, value, null);
     }
-    return absent;
+    // an entry that would expire at once is not stored, so nothing was put (as the RI says)
+    return o.wrote;
   }
 
   @Override
