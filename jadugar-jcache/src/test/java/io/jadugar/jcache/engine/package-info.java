@@ -1,0 +1,2 @@
+/** Tests of the engine's own promises that the standard API cannot see. */
+package io.jadugar.jcache.engine;
