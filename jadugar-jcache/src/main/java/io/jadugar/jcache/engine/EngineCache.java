@@ -276,8 +276,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         count(o.live != null);
       }
       if (o.wrote) {
-        statistics.puts(1);
-        statistics.putTime(System.nanoTime() - start);
+        countPut(start);
       }
     }
     publishExpired(key, o);
@@ -390,8 +389,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     if (statisticsEnabled) {
       count(!absent);
       if (o.wrote) {
-        statistics.puts(1);
-        statistics.putTime(System.nanoTime() - start);
+        countPut(start);
       }
     }
     publishExpired(key, o);
@@ -409,8 +407,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Outcome o = removeEntry(key);
     if (statisticsEnabled && o.live != null) {
-      statistics.removals(1);
-      statistics.removeTime(System.nanoTime() - start);
+      countRemoval(start);
     }
     publishRemoved(key, o);
     return o.live != null;
@@ -426,8 +423,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     if (statisticsEnabled) {
       count(o.live != null);
       if (o.live != null) {
-        statistics.removals(1);
-        statistics.removeTime(System.nanoTime() - start);
+        countRemoval(start);
       }
     }
     publishRemoved(key, o);
@@ -467,8 +463,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     if (statisticsEnabled) {
       count(o.live != null);
       if (o.wrote) {
-        statistics.removals(1);
-        statistics.removeTime(System.nanoTime() - start);
+        countRemoval(start);
       }
     }
     publishExpired(key, o);
@@ -527,8 +522,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     if (statisticsEnabled) {
       count(o.live != null);
       if (o.wrote) {
-        statistics.puts(1);
-        statistics.putTime(System.nanoTime() - start);
+        countPut(start);
       }
     }
     publishExpired(key, o);
@@ -660,13 +654,10 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     ProcessorEntry<K, V> entry = (ProcessorEntry<K, V>) o.processed;
     if (statisticsEnabled) {
       count(o.live != null);
-      long took = System.nanoTime() - start;
       if (o.wrote && entry.operation() != ProcessorEntry.Operation.LOAD) {
-        statistics.puts(1);
-        statistics.putTime(took);
+        countPut(start);
       } else if (entry.operation() == ProcessorEntry.Operation.REMOVE && o.live != null) {
-        statistics.removals(1);
-        statistics.removeTime(took);
+        countRemoval(start);
       }
     }
     publishExpired(key, o);
@@ -967,6 +958,16 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   @SuppressWarnings("unchecked")
   private V decode(StoreEntry entry) {
     return (V) codec.decodeValue(entry.value());
+  }
+
+  private void countPut(long start) {
+    statistics.puts(1);
+    statistics.putTime(System.nanoTime() - start);
+  }
+
+  private void countRemoval(long start) {
+    statistics.removals(1);
+    statistics.removeTime(System.nanoTime() - start);
   }
 
   private void count(boolean hit) {
