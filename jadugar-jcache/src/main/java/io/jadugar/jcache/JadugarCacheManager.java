@@ -1,14 +1,10 @@
 package io.jadugar.jcache;
 
-import io.jadugar.jcache.configuration.ConfigurationException;
 import io.jadugar.jcache.configuration.CoreSettings;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
 import io.jadugar.jcache.configuration.Setting;
 import io.jadugar.jcache.configuration.Settings;
-import io.jadugar.jcache.copy.EntryCodec;
-import io.jadugar.jcache.copy.JavaSerializationCopier;
-import io.jadugar.jcache.copy.ReferenceCodec;
-import io.jadugar.jcache.copy.ValueCopyCodec;
+import io.jadugar.jcache.codec.Codecs;
 import io.jadugar.jcache.engine.EngineCache;
 import io.jadugar.jcache.spi.StoreClient;
 import io.jadugar.jcache.spi.StoreFactory;
@@ -112,7 +108,9 @@ public final class JadugarCacheManager implements CacheManager {
       StoreClient client = clients.computeIfAbsent(factory.name(), n -> factory.connect(uri, settings));
       EngineCache<K, V> cache = new EngineCache<>(this, cacheName, copy,
           listener -> client.open(new StoreOptions(cacheName, cacheSettings, listener, classLoader)),
-          codecFor(factory, copy.isStoreByValue()), executor, () -> caches.remove(cacheName));
+          Codecs.forCache(factory.representation(), copy.isStoreByValue(), cacheSettings, classLoader,
+              copy.getKeyType(), copy.getValueType()),
+          executor, () -> caches.remove(cacheName));
       caches.put(cacheName, cache);
       return cache;
     }
@@ -140,15 +138,6 @@ public final class JadugarCacheManager implements CacheManager {
     }
     configuration.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
         new javax.cache.expiry.Duration(java.util.concurrent.TimeUnit.MILLISECONDS, ttl.toMillis())));
-  }
-
-  private EntryCodec codecFor(StoreFactory factory, boolean storeByValue) {
-    if (factory.representation() != StoreFactory.Representation.OBJECTS) {
-      throw new ConfigurationException("Store '" + factory.name() + "' holds encoded bytes, which "
-          + "needs a serializer; this version of Jadugar has none yet");
-    }
-    return storeByValue ? new ValueCopyCodec(new JavaSerializationCopier(classLoader))
-        : ReferenceCodec.INSTANCE;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jadugar.jcache;
 
+import io.jadugar.jcache.codec.CodecSettings;
 import io.jadugar.jcache.configuration.ConfigurationException;
 import io.jadugar.jcache.configuration.CoreSettings;
 import io.jadugar.jcache.configuration.Setting;
@@ -13,16 +14,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jadugar's {@link CachingProvider}. Cache managers are kept per class loader and URI.
@@ -34,6 +39,8 @@ import javax.cache.spi.CachingProvider;
  * {@code jadugar.*} system properties.
  */
 public final class JadugarCachingProvider implements CachingProvider {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JadugarCachingProvider.class);
 
   /** The URI of the default cache manager. */
   public static final URI DEFAULT_URI = URI.create("jadugar:default");
@@ -48,7 +55,21 @@ public final class JadugarCachingProvider implements CachingProvider {
 
   /** The provider, with every store found on its class path. */
   public JadugarCachingProvider() {
-    for (StoreFactory f : ServiceLoader.load(StoreFactory.class, JadugarCachingProvider.class.getClassLoader())) {
+    knownSettings.addAll(CodecSettings.ALL);
+    Iterator<StoreFactory> found =
+        ServiceLoader.load(StoreFactory.class, JadugarCachingProvider.class.getClassLoader()).iterator();
+    while (true) {
+      StoreFactory f;
+      try {
+        if (!found.hasNext()) {
+          break;
+        }
+        f = found.next();
+      } catch (ServiceConfigurationError e) {
+        // a store whose client library is missing must not take the other stores down with it
+        LOG.warn("A Jadugar store could not be loaded and is not available: {}", e.getMessage());
+        continue;
+      }
       factories.put(f.name(), f);
       for (String scheme : f.uriSchemes()) {
         schemes.put(scheme.toLowerCase(Locale.ROOT), f);

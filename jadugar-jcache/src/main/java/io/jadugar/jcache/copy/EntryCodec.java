@@ -20,4 +20,13 @@ public interface EntryCodec {
 
   /** The application's value from the store's form. */
   Object decodeValue(Object stored);
+
+  /**
+   * Whether stored values can fail to decode (bytes written by another process, or damaged): then
+   * the engine checks every entry it is about to use, and a {@code CorruptEntryException} makes
+   * the entry a miss.
+   */
+  default boolean mayBeCorrupt() {
+    return false;
+  }
 }

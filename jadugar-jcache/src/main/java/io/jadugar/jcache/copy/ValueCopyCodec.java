@@ -1,14 +1,16 @@
 package io.jadugar.jcache.copy;
 
+import io.jadugar.jcache.codec.Serialization;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Store-by-value for an object store: values are kept serialized and decoded into a fresh copy on
- * each read; keys are kept as private copies (a store's map needs their {@code equals}). Instances
- * of immutable JDK types are neither copied nor serialized: sharing them is safe.
+ * Store-by-value for an object store: values are kept serialized (one serialization on a write,
+ * one deserialization on a read, cheaper than a deep copy on both) and keys as private copies (a
+ * store's map needs their {@code equals}). Instances of immutable JDK types are neither copied nor
+ * serialized: sharing them is safe. The bytes never leave the JVM, so no allow-list applies.
  */
 public final class ValueCopyCodec implements EntryCodec {
 
@@ -20,43 +22,52 @@ public final class ValueCopyCodec implements EntryCodec {
       java.time.Duration.class, java.time.Period.class, java.time.ZoneOffset.class,
       java.time.Year.class, java.time.YearMonth.class, java.time.MonthDay.class);
 
-  private final Copier copier;
+  private final Serialization serialization;
 
-  /** A codec that copies through {@code copier}. */
-  public ValueCopyCodec(Copier copier) {
-    this.copier = copier;
+  /** A codec that copies through {@code serialization}. */
+  public ValueCopyCodec(Serialization serialization) {
+    this.serialization = serialization;
   }
 
   static boolean isImmutable(Object o) {
     return IMMUTABLE.contains(o.getClass()) || o instanceof Enum;
   }
 
+  private Object copy(Object o) {
+    Serialization.Encoded e = serialization.serialize(o);
+    return serialization.deserialize(e.serializerId(), e.bytes(), 0, e.bytes().length);
+  }
+
   @Override
   public Object encodeKey(Object key) {
-    return isImmutable(key) ? key : copier.copy(key);
+    return isImmutable(key) ? key : copy(key);
   }
 
   @Override
   public Object decodeKey(Object stored) {
-    return isImmutable(stored) ? stored : copier.copy(stored);
+    return isImmutable(stored) ? stored : copy(stored);
   }
 
   @Override
   public Object encodeValue(Object value) {
-    return isImmutable(value) ? value : new Serialized(copier.toBytes(value));
+    return isImmutable(value) ? value : new Serialized(serialization.serialize(value));
   }
 
   @Override
   public Object decodeValue(Object stored) {
-    return stored instanceof Serialized ? copier.fromBytes(((Serialized) stored).bytes) : stored;
+    if (stored instanceof Serialized) {
+      Serialization.Encoded e = ((Serialized) stored).encoded;
+      return serialization.deserialize(e.serializerId(), e.bytes(), 0, e.bytes().length);
+    }
+    return stored;
   }
 
   /** A value held in serialized form; a wrapper, so a user's own byte[] is never mistaken for it. */
   private static final class Serialized {
-    final byte[] bytes;
+    final Serialization.Encoded encoded;
 
-    Serialized(byte[] bytes) {
-      this.bytes = bytes;
+    Serialized(Serialization.Encoded encoded) {
+      this.encoded = encoded;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.jadugar.jcache.engine;
 
+import io.jadugar.jcache.codec.CorruptEntryException;
 import io.jadugar.jcache.copy.EntryCodec;
 import io.jadugar.jcache.event.EventDispatcher;
 import io.jadugar.jcache.expiry.ExpiryCalculator;
@@ -132,13 +133,12 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Object storeKey = codec.encodeKey(key);
     StoreEntry entry = live(key, store.get(storeKey));
-    V value;
-    if (entry != null) {
+    V value = entry == null ? null : valueOf(key, entry, true);
+    if (value != null) {
       touch(entry);
       if (statisticsEnabled) {
         statistics.hits(1);
       }
-      value = decode(entry);
     } else {
       if (statisticsEnabled) {
         statistics.misses(1);
@@ -161,11 +161,12 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     List<K> missing = new ArrayList<>();
     byStoreKey.forEach((storeKey, key) -> {
       StoreEntry entry = live(key, found.get(storeKey));
-      if (entry == null) {
+      V value = entry == null ? null : valueOf(key, entry, true);
+      if (value == null) {
         missing.add(key);
       } else {
         touch(entry);
-        result.put(key, decode(entry));
+        result.put(key, value);
       }
     });
     if (statisticsEnabled) {
@@ -259,7 +260,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Object storeValue = codec.encodeValue(value);
     Outcome o = new Outcome();
     store.compute(storeKey, current -> {
-      long now = o.begin(current);
+      long now = begin(o, current);
       write(key, value);
       StoreEntry live = o.live;
       long expireAt = live == null ? expiry.onCreation(now) : expiry.onUpdate(now, live.expireAt());
@@ -270,7 +271,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       return new StoreEntry(storeKey, storeValue, expireAt);
     });
     V old = o.live == null ? null
-        : returnOld || events.hasListeners(EventType.UPDATED) ? decode(o.live) : null;
+        : returnOld || events.hasListeners(EventType.UPDATED) ? liveValue(o) : null;
     if (statisticsEnabled) {
       if (returnOld) {
         count(o.live != null);
@@ -348,13 +349,14 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         K key = byStoreKey.get(written.key());
         StoreEntry current = existing.get(written.key());
         if (current != null && current.isExpiredAt(now)) {
-          events.publish(EventType.EXPIRED, key, decode(current), decode(current));
+          V expired = valueOf(key, current, false);
+          events.publish(EventType.EXPIRED, key, expired, expired);
           current = null;
         }
         if (current == null) {
           events.publish(EventType.CREATED, key, toStore.get(key), null);
         } else {
-          events.publish(EventType.UPDATED, key, toStore.get(key), decode(current));
+          events.publish(EventType.UPDATED, key, toStore.get(key), valueOf(key, current, false));
         }
       }
     }
@@ -372,7 +374,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Object storeValue = codec.encodeValue(value);
     Outcome o = new Outcome();
     store.compute(storeKey, current -> {
-      long now = o.begin(current);
+      long now = begin(o, current);
       if (o.live != null) {
         return current;
       }
@@ -419,7 +421,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Objects.requireNonNull(key, "key");
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Outcome o = removeEntry(key);
-    V old = o.live == null ? null : decode(o.live);
+    V old = o.live == null ? null : liveValue(o);
     if (statisticsEnabled) {
       count(o.live != null);
       if (o.live != null) {
@@ -433,7 +435,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   private Outcome removeEntry(K key) {
     Outcome o = new Outcome();
     store.compute(codec.encodeKey(key), current -> {
-      o.begin(current);
+      begin(o, current);
       delete(key);
       return null;
     });
@@ -448,12 +450,12 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Outcome o = new Outcome();
     store.compute(codec.encodeKey(key), current -> {
-      long now = o.begin(current);
+      long now = begin(o, current);
       StoreEntry live = o.live;
       if (live == null) {
         return null;
       }
-      if (!oldValue.equals(decode(live))) {
+      if (!oldValue.equals(liveValue(o))) {
         return accessed(live, now);
       }
       delete(key);
@@ -506,19 +508,19 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Object storeValue = codec.encodeValue(value);
     Outcome o = new Outcome();
     store.compute(storeKey, current -> {
-      long now = o.begin(current);
+      long now = begin(o, current);
       StoreEntry live = o.live;
       if (live == null) {
         return null;
       }
-      if (expected != null && !expected.equals(decode(live))) {
+      if (expected != null && !expected.equals(liveValue(o))) {
         return accessed(live, now);
       }
       write(key, value);
       o.wrote = true;
       return new StoreEntry(storeKey, storeValue, expiry.onUpdate(now, live.expireAt()));
     });
-    V old = o.wrote && (returnOld || events.hasListeners(EventType.UPDATED)) ? decode(o.live) : null;
+    V old = o.wrote && (returnOld || events.hasListeners(EventType.UPDATED)) ? liveValue(o) : null;
     if (statisticsEnabled) {
       count(o.live != null);
       if (o.wrote) {
@@ -547,11 +549,18 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     requireOpen();
     Map<Object, K> byStoreKey = new LinkedHashMap<>();
     Iterator<StoreEntry> it = store.iterator();
+    List<Object> undecodable = new ArrayList<>();
     while (it.hasNext()) {
-      Object storeKey = it.next().key();
-      @SuppressWarnings("unchecked")
-      K key = (K) codec.decodeKey(storeKey);
-      byStoreKey.put(storeKey, key);
+      StoreEntry entry = it.next();
+      K key = keyOf(entry);
+      if (key == null) {
+        undecodable.add(entry.key()); // no writer can be told of it, but it goes all the same
+      } else {
+        byStoreKey.put(entry.key(), key);
+      }
+    }
+    if (!undecodable.isEmpty()) {
+      store.removeAll(undecodable);
     }
     removeAll(byStoreKey);
   }
@@ -579,9 +588,9 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         live++;
       }
       if (events.hasListeners()) {
-        V old = decode(entry);
-        events.publish(expired ? EventType.EXPIRED : EventType.REMOVED,
-            byStoreKey.get(r.getKey()), old, old);
+        K key = byStoreKey.get(r.getKey());
+        V old = valueOf(key, entry, false);
+        events.publish(expired ? EventType.EXPIRED : EventType.REMOVED, key, old, old);
       }
     }
     if (statisticsEnabled && live > 0) {
@@ -611,9 +620,9 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Outcome o = new Outcome();
     Function<K, V> load = readThrough ? this::load : null;
     store.compute(storeKey, current -> {
-      long now = o.begin(current);
+      long now = begin(o, current);
       StoreEntry live = o.live;
-      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, live == null ? null : decode(live), load);
+      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, live == null ? null : liveValue(o), load);
       o.processed = entry;
       try {
         o.result = entryProcessor.process(entry, arguments);
@@ -720,12 +729,12 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       long now = System.currentTimeMillis();
       while (next == null && entries.hasNext()) {
         StoreEntry e = entries.next();
-        if (!e.isExpiredAt(now)) {
+        K key = e.isExpiredAt(now) ? null : keyOf(e);
+        V value = key == null ? null : valueOf(key, e, true);
+        if (value != null) {
           long start = statisticsEnabled ? System.nanoTime() : 0L;
           touch(e);
-          @SuppressWarnings("unchecked")
-          K key = (K) codec.decodeKey(e.key());
-          next = new CacheEntry<>(key, decode(e));
+          next = new CacheEntry<>(key, value);
           if (statisticsEnabled) {
             statistics.hits(1);
             statistics.getTime(System.nanoTime() - start);
@@ -879,9 +888,11 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   @Override
   public void expired(StoreEntry entry) {
     if (events.hasListeners(EventType.EXPIRED)) {
-      @SuppressWarnings("unchecked")
-      K key = (K) codec.decodeKey(entry.key());
-      V value = decode(entry);
+      K key = keyOf(entry);
+      V value = key == null ? null : valueOf(key, entry, false);
+      if (value == null) {
+        return;
+      }
       try {
         events.publish(EventType.EXPIRED, key, value, value);
       } catch (RuntimeException e) {
@@ -904,28 +915,54 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   private static final class Outcome {
     /** The entry found, if it had expired. */
     StoreEntry expired;
+    /** The entry found, if its bytes did not decode. */
+    StoreEntry corrupt;
     /** The entry found, if live. */
     StoreEntry live;
+    /** The live entry's value, once decoded. */
+    Object liveValue;
     boolean wrote;
     Object result;
     ProcessorEntry<?, ?> processed;
+  }
 
-    long begin(StoreEntry current) {
-      long now = System.currentTimeMillis();
-      expired = null;
-      live = null;
-      wrote = false;
-      result = null;
-      processed = null;
-      if (current != null) {
-        if (current.isExpiredAt(now)) {
-          expired = current;
-        } else {
-          live = current;
+  /**
+   * Starts one attempt of a compute: sorts the current entry into expired, corrupt (a miss that
+   * the write overwrites or drops) or live, and returns the time the attempt runs at.
+   */
+  private long begin(Outcome o, StoreEntry current) {
+    long now = System.currentTimeMillis();
+    o.expired = null;
+    o.corrupt = null;
+    o.live = null;
+    o.liveValue = null;
+    o.wrote = false;
+    o.result = null;
+    o.processed = null;
+    if (current != null) {
+      if (current.isExpiredAt(now)) {
+        o.expired = current;
+      } else if (codec.mayBeCorrupt()) {
+        try {
+          o.liveValue = codec.decodeValue(current.value());
+          o.live = current;
+        } catch (CorruptEntryException e) {
+          o.corrupt = current;
         }
+      } else {
+        o.live = current;
       }
-      return now;
     }
+    return now;
+  }
+
+  /** The live entry's value, decoded at most once. */
+  @SuppressWarnings("unchecked")
+  private V liveValue(Outcome o) {
+    if (o.liveValue == null) {
+      o.liveValue = codec.decodeValue(o.live.value());
+    }
+    return (V) o.liveValue;
   }
 
   private void requireOpen() {
@@ -956,8 +993,36 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   }
 
   @SuppressWarnings("unchecked")
-  private V decode(StoreEntry entry) {
-    return (V) codec.decodeValue(entry.value());
+  private K keyOf(StoreEntry entry) {
+    try {
+      return (K) codec.decodeKey(entry.key());
+    } catch (CorruptEntryException e) {
+      corrupt(entry.key(), e);
+      return null;
+    }
+  }
+
+  /**
+   * The value of {@code entry}, or {@code null} if its bytes do not decode: then the entry is
+   * counted and logged as corrupt and, when {@code drop}, removed unless somebody changed it.
+   */
+  @SuppressWarnings("unchecked")
+  private V valueOf(Object key, StoreEntry entry, boolean drop) {
+    try {
+      return (V) codec.decodeValue(entry.value());
+    } catch (CorruptEntryException e) {
+      corrupt(key, e);
+      if (drop) {
+        store.remove(entry);
+      }
+      return null;
+    }
+  }
+
+  private void corrupt(Object key, CorruptEntryException e) {
+    statistics.corrupt(1);
+    LOG.warn("Cache {}: the stored entry of key {} is corrupt and counts as a miss: {}",
+        name, key, e.getMessage());
   }
 
   private void countPut(long start) {
@@ -987,8 +1052,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         || !entry.isExpiredAt(System.currentTimeMillis())) {
       return entry;
     }
-    if (store.remove(entry)) {
-      V value = decode(entry);
+    if (store.remove(entry) && events.hasListeners(EventType.EXPIRED)) {
+      V value = valueOf(key, entry, false);
       events.publish(EventType.EXPIRED, key, value, value);
     }
     return null;
@@ -1011,9 +1076,13 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     return expireAt == live.expireAt() ? live : live.withExpireAt(expireAt);
   }
 
+  /** Reports what the compute found: an expired entry (an event) or a corrupt one (a count). */
   private void publishExpired(K key, Outcome o) {
+    if (o.corrupt != null) {
+      corrupt(key, new CorruptEntryException("overwritten or dropped by this operation"));
+    }
     if (o.expired != null && events.hasListeners(EventType.EXPIRED)) {
-      V value = decode(o.expired);
+      V value = valueOf(key, o.expired, false);
       events.publish(EventType.EXPIRED, key, value, value);
     }
   }
@@ -1021,7 +1090,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   private void publishRemoved(K key, Outcome o) {
     publishExpired(key, o);
     if (o.live != null && events.hasListeners(EventType.REMOVED)) {
-      V old = decode(o.live);
+      V old = liveValue(o);
       events.publish(EventType.REMOVED, key, old, old);
     }
   }
@@ -1085,7 +1154,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Object storeValue = codec.encodeValue(value);
     Outcome o = new Outcome();
     store.compute(storeKey, current -> {
-      long now = o.begin(current);
+      long now = begin(o, current);
       StoreEntry live = o.live;
       if (live != null && !replace) {
         return current;
@@ -1102,7 +1171,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       if (o.live == null) {
         events.publish(EventType.CREATED, key, value, null);
       } else {
-        events.publish(EventType.UPDATED, key, value, decode(o.live));
+        events.publish(EventType.UPDATED, key, value, liveValue(o));
       }
     }
   }

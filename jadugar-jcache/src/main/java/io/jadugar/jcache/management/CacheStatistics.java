@@ -17,6 +17,7 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   private final LongAdder getNanos = new LongAdder();
   private final LongAdder putNanos = new LongAdder();
   private final LongAdder removeNanos = new LongAdder();
+  private final LongAdder corrupt = new LongAdder();
 
   /** Counts {@code n} hits. */
   public void hits(long n) {
@@ -41,6 +42,16 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   /** Counts {@code n} evictions. */
   public void evictions(long n) {
     evictions.add(n);
+  }
+
+  /** Counts {@code n} stored entries whose bytes did not decode; always counted. */
+  public void corrupt(long n) {
+    corrupt.add(n);
+  }
+
+  /** Stored entries whose bytes did not decode and counted as misses, since the cache started. */
+  public long getCorruptEntries() {
+    return corrupt.sum();
   }
 
   /** Adds time spent reading. */

@@ -1,0 +1,106 @@
+package io.jadugar.jcache.codec;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The frame every value in a remote store is held in. Layout, all integers big-endian:
+ *
+ * <pre>
+ *  offset  size  field
+ *  0       1     magic 0xA7
+ *  1       1     format version (1)
+ *  2       1     serializer id: 1 kryo, 2 java, 3 json, 4 msgpack, 64+ a user's own
+ *  3       1     compressor id: 0 none, 1 lz4, 2 gzip, 3 deflate, 4 brotli
+ *  4       1     flags: 0x01 expiry present, 0x02 tags present, 0x04 dependencies present,
+ *                       0x08 original key present; other bits must be 0
+ *  [5      8     expiry, epoch milliseconds]                      if 0x01
+ *  [.      4+n   original key: length n, then n bytes]            if 0x08
+ *  .       rest  payload: the serialized value, compressed as the compressor id says
+ * </pre>
+ *
+ * A frame that does not parse is corruption, never a value.
+ *
+ * @param serializerId the serializer id
+ * @param compressorId the compressor id
+ * @param expireAt precise expiry time in epoch milliseconds, or {@code -1} if absent
+ * @param originalKey the original encoded key, or {@code null}
+ * @param payload the array holding the payload
+ * @param payloadOffset where the payload starts in it
+ * @param payloadLength how long the payload is
+ */
+public record Frame(byte serializerId, byte compressorId, long expireAt, byte[] originalKey,
+    byte[] payload, int payloadOffset, int payloadLength) {
+
+  /** The first byte of every frame. */
+  public static final byte MAGIC = (byte) 0xA7;
+  /** The format version this code writes and reads. */
+  public static final byte VERSION = 1;
+
+  static final int FLAG_EXPIRY = 0x01;
+  static final int FLAG_TAGS = 0x02;
+  static final int FLAG_DEPENDENCIES = 0x04;
+  static final int FLAG_ORIGINAL_KEY = 0x08;
+  private static final int KNOWN_FLAGS = FLAG_EXPIRY | FLAG_TAGS | FLAG_DEPENDENCIES | FLAG_ORIGINAL_KEY;
+  private static final int HEADER = 5;
+
+  /** The frame's bytes. */
+  public byte[] toBytes() {
+    int flags = (expireAt >= 0 ? FLAG_EXPIRY : 0) | (originalKey != null ? FLAG_ORIGINAL_KEY : 0);
+    int size = HEADER + (expireAt >= 0 ? 8 : 0) + (originalKey != null ? 4 + originalKey.length : 0)
+        + payloadLength;
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put(MAGIC).put(VERSION).put(serializerId).put(compressorId).put((byte) flags);
+    if (expireAt >= 0) {
+      out.putLong(expireAt);
+    }
+    if (originalKey != null) {
+      out.putInt(originalKey.length).put(originalKey);
+    }
+    out.put(payload, payloadOffset, payloadLength);
+    return out.array();
+  }
+
+  /** Parses {@code bytes}, or throws {@link CorruptEntryException} saying why not. */
+  public static Frame parse(byte[] bytes) {
+    if (bytes == null || bytes.length < HEADER) {
+      throw new CorruptEntryException("frame shorter than its header");
+    }
+    if (bytes[0] != MAGIC) {
+      throw new CorruptEntryException("not a Jadugar frame (magic " + (bytes[0] & 0xff) + ")");
+    }
+    if (bytes[1] != VERSION) {
+      throw new CorruptEntryException("frame format version " + bytes[1] + ", this Jadugar reads " + VERSION);
+    }
+    int flags = bytes[4] & 0xff;
+    if ((flags & ~KNOWN_FLAGS) != 0) {
+      throw new CorruptEntryException("unknown frame flags " + Integer.toHexString(flags));
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    in.position(HEADER);
+    try {
+      long expireAt = (flags & FLAG_EXPIRY) != 0 ? in.getLong() : -1;
+      byte[] key = null;
+      if ((flags & FLAG_ORIGINAL_KEY) != 0) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining()) {
+          throw new CorruptEntryException("frame's original key length " + n + " is out of bounds");
+        }
+        key = new byte[n];
+        in.get(key);
+      }
+      return new Frame(bytes[2], bytes[3], expireAt, key, bytes, in.position(), in.remaining());
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new CorruptEntryException("frame is truncated", e);
+    }
+  }
+
+  /** This frame with a precise expiry time. */
+  public Frame withExpireAt(long at) {
+    return new Frame(serializerId, compressorId, at, originalKey, payload, payloadOffset, payloadLength);
+  }
+
+  /** This frame with the original key, for stores that must shorten keys. */
+  public Frame withOriginalKey(byte[] key) {
+    return new Frame(serializerId, compressorId, expireAt, key, payload, payloadOffset, payloadLength);
+  }
+}
