@@ -26,7 +26,8 @@ public final class ClassAllowList {
       "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Short",
       "java.lang.Character", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
       "java.lang.Double", "java.lang.Number", "java.lang.Enum", "java.lang.Object",
-      "java.lang.StringBuilder", "java.net.URI",
+      "java.lang.StringBuilder", "java.lang.CharSequence", "java.lang.Comparable",
+      "java.io.Serializable", "java.net.URI",
       "java.net.URL", "org.springframework.cache.interceptor.SimpleKey",
       "org.springframework.cache.interceptor.SimpleKeyGenerator");
 

@@ -31,7 +31,7 @@ public final class Codecs {
         Arrays.asList(settings.get(CodecSettings.ALLOW).split(",")), keyType, valueType);
     return new FrameCodec(serialization(settings, classLoader, allowList),
         compressor(settings), settings.get(CodecSettings.COMPRESSION_THRESHOLD).intValue(),
-        Codecs::decompressor);
+        Codecs::decompressor, valueType, allowList);
   }
 
   static Serialization serialization(Settings settings, ClassLoader loader, ClassAllowList allowList) {

@@ -1,6 +1,8 @@
 package io.jadugar.jcache.codec;
 
 import java.nio.ByteBuffer;
+import net.jpountz.xxhash.XXHash32;
+import net.jpountz.xxhash.XXHashFactory;
 
 /**
  * The frame every value in a remote store is held in. Layout, all integers big-endian:
@@ -13,12 +15,15 @@ import java.nio.ByteBuffer;
  *  3       1     compressor id: 0 none, 1 lz4, 2 gzip, 3 deflate, 4 brotli
  *  4       1     flags: 0x01 expiry present, 0x02 tags present, 0x04 dependencies present,
  *                       0x08 original key present; other bits must be 0
- *  [5      8     expiry, epoch milliseconds]                      if 0x01
+ *  5       4     checksum: XXHash32 of every byte after it, seeded from bytes 0-4 so that
+ *                the header is covered too
+ *  [9      8     expiry, epoch milliseconds]                      if 0x01
  *  [.      4+n   original key: length n, then n bytes]            if 0x08
  *  .       rest  payload: the serialized value, compressed as the compressor id says
  * </pre>
  *
- * A frame that does not parse is corruption, never a value.
+ * A frame that does not parse, or whose checksum does not match, is corruption, never a value:
+ * without the checksum a flipped bit in a payload could still deserialize, into a wrong value.
  *
  * @param serializerId the serializer id
  * @param compressorId the compressor id
@@ -41,7 +46,9 @@ public record Frame(byte serializerId, byte compressorId, long expireAt, byte[] 
   static final int FLAG_DEPENDENCIES = 0x04;
   static final int FLAG_ORIGINAL_KEY = 0x08;
   private static final int KNOWN_FLAGS = FLAG_EXPIRY | FLAG_TAGS | FLAG_DEPENDENCIES | FLAG_ORIGINAL_KEY;
-  private static final int HEADER = 5;
+  private static final int HEADER = 9;
+  private static final int SEED = 0x4A414455;
+  private static final XXHash32 HASH = XXHashFactory.fastestInstance().hash32();
 
   /** The frame's bytes. */
   public byte[] toBytes() {
@@ -49,7 +56,7 @@ public record Frame(byte serializerId, byte compressorId, long expireAt, byte[] 
     int size = HEADER + (expireAt >= 0 ? 8 : 0) + (originalKey != null ? 4 + originalKey.length : 0)
         + payloadLength;
     ByteBuffer out = ByteBuffer.allocate(size);
-    out.put(MAGIC).put(VERSION).put(serializerId).put(compressorId).put((byte) flags);
+    out.put(MAGIC).put(VERSION).put(serializerId).put(compressorId).put((byte) flags).putInt(0);
     if (expireAt >= 0) {
       out.putLong(expireAt);
     }
@@ -57,7 +64,9 @@ public record Frame(byte serializerId, byte compressorId, long expireAt, byte[] 
       out.putInt(originalKey.length).put(originalKey);
     }
     out.put(payload, payloadOffset, payloadLength);
-    return out.array();
+    byte[] bytes = out.array();
+    ByteBuffer.wrap(bytes).putInt(5, checksum(bytes));
+    return bytes;
   }
 
   /** Parses {@code bytes}, or throws {@link CorruptEntryException} saying why not. */
@@ -76,6 +85,9 @@ public record Frame(byte serializerId, byte compressorId, long expireAt, byte[] 
       throw new CorruptEntryException("unknown frame flags " + Integer.toHexString(flags));
     }
     ByteBuffer in = ByteBuffer.wrap(bytes);
+    if (in.getInt(5) != checksum(bytes)) {
+      throw new CorruptEntryException("frame checksum does not match its contents");
+    }
     in.position(HEADER);
     try {
       long expireAt = (flags & FLAG_EXPIRY) != 0 ? in.getLong() : -1;
@@ -92,6 +104,12 @@ public record Frame(byte serializerId, byte compressorId, long expireAt, byte[] 
     } catch (java.nio.BufferUnderflowException e) {
       throw new CorruptEntryException("frame is truncated", e);
     }
+  }
+
+  private static int checksum(byte[] bytes) {
+    int header = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+    int seed = SEED ^ (header * 31 + (bytes[4] & 0xff));
+    return HASH.hash(bytes, HEADER, bytes.length - HEADER, seed);
   }
 
   /** This frame with a precise expiry time. */

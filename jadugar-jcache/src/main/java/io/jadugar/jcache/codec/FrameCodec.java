@@ -19,13 +19,20 @@ public final class FrameCodec implements EntryCodec {
   private final Compressor compressor;
   private final int threshold;
   private final Function<Byte, Compressor> decompressors;
+  private final Class<?> valueType;
+  private final ClassAllowList allowList;
 
   /**
    * A codec that writes with {@code serialization} and {@code compressor} ({@code null} for none)
-   * above {@code threshold} bytes, and reads any compressor {@code decompressors} knows by id.
+   * above {@code threshold} bytes, and reads any compressor {@code decompressors} knows by id; a
+   * value that is not a {@code valueType} (written by somebody else under the same key) is corrupt.
+   * Values of classes {@code allowList} refuses are refused on the way in too, where the error
+   * reaches the application instead of a later miss.
    */
   public FrameCodec(Serialization serialization, Compressor compressor, int threshold,
-      Function<Byte, Compressor> decompressors) {
+      Function<Byte, Compressor> decompressors, Class<?> valueType, ClassAllowList allowList) {
+    this.valueType = valueType;
+    this.allowList = allowList;
     this.serialization = serialization;
     this.compressor = compressor;
     this.threshold = threshold;
@@ -54,6 +61,7 @@ public final class FrameCodec implements EntryCodec {
       tag = 'u';
       body = key.toString().getBytes(StandardCharsets.US_ASCII);
     } else {
+      allowList.check(key.getClass().getName());
       Serialization.Encoded e = serialization.serialize(key);
       tag = 'o';
       body = new byte[1 + e.bytes().length];
@@ -95,6 +103,7 @@ public final class FrameCodec implements EntryCodec {
 
   @Override
   public Object encodeValue(Object value) {
+    allowList.check(value.getClass().getName());
     Serialization.Encoded e = serialization.serialize(value);
     byte[] payload = e.bytes();
     byte compressorId = 0;
@@ -127,7 +136,12 @@ public final class FrameCodec implements EntryCodec {
         offset = 0;
         length = data.length;
       }
-      return serialization.deserialize(f.serializerId(), data, offset, length);
+      Object value = serialization.deserialize(f.serializerId(), data, offset, length);
+      if (!valueType.isInstance(value)) {
+        throw new CorruptEntryException("stored value is a " + value.getClass().getName()
+            + ", not the cache's " + valueType.getName());
+      }
+      return value;
     } catch (CorruptEntryException e) {
       throw e;
     } catch (ClassNotAllowedException e) {

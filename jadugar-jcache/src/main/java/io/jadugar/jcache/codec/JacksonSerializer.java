@@ -45,6 +45,10 @@ final class JacksonSerializer implements Serializer {
     ObjectMapper m = new ObjectMapper(factory);
     m.setTypeFactory(TypeFactory.defaultInstance().withClassLoader(classLoader));
     m.findAndRegisterModules();
+    // as text, so that the scale survives (msgpack would otherwise write a double: 12.3400 -> 12.34)
+    m.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("jadugar-exact-numbers")
+        .addSerializer(java.math.BigDecimal.class,
+            com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
     m.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
     m.setVisibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE);
     m.setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE);

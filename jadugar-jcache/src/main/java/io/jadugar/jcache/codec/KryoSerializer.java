@@ -24,6 +24,12 @@ public final class KryoSerializer implements Serializer {
   /** Frame id of Kryo. */
   public static final byte ID = 1;
 
+  private static final String[] JDK_WRAPPERS = {
+      "java.util.Collections$UnmodifiableCollection", "java.util.Collections$UnmodifiableMap",
+      "java.util.Collections$SynchronizedCollection", "java.util.Collections$SynchronizedMap",
+      "java.util.Collections$CheckedCollection", "java.util.Collections$CheckedMap",
+      "java.util.Arrays$ArrayList"};
+
   private final Pool<Kryo> pool;
   private final Pool<Output> outputs;
 
@@ -32,6 +38,21 @@ public final class KryoSerializer implements Serializer {
    * {@code allowList} does not allow; {@code null} allows all (for in-process copies only).
    */
   public KryoSerializer(ClassLoader classLoader, ClassAllowList allowList) {
+    JavaSerializer java = new JavaSerializer(classLoader, allowList);
+    com.esotericsoftware.kryo.Serializer<Object> javaFallback = new com.esotericsoftware.kryo.Serializer<>() {
+      @Override
+      public void write(Kryo kryo, Output output, Object object) {
+        byte[] bytes = java.serialize(object);
+        output.writeVarInt(bytes.length, true);
+        output.writeBytes(bytes);
+      }
+
+      @Override
+      public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
+        int n = input.readVarInt(true);
+        return java.deserialize(input.readBytes(n), 0, n);
+      }
+    };
     this.pool = new Pool<>(true, false, 16) {
       @Override
       protected Kryo create() {
@@ -41,6 +62,15 @@ public final class KryoSerializer implements Serializer {
         kryo.setClassLoader(classLoader);
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+        // the JDK's wrappers cannot be rebuilt field by field (their add() throws): Java
+        // serialization inside the Kryo stream, still behind the allow-list
+        for (String wrapper : JDK_WRAPPERS) {
+          try {
+            kryo.addDefaultSerializer(Class.forName(wrapper), javaFallback);
+          } catch (ClassNotFoundException e) {
+            // not in this JDK
+          }
+        }
         return kryo;
       }
     };

@@ -70,6 +70,31 @@ public class JadugarConfiguration<K, V> extends MutableConfiguration<K, V> {
     return setSetting(MAXIMUM_SIZE_KEY, Long.toString(maximumSize));
   }
 
+  /** {@code kryo} (default), {@code java}, {@code json}, {@code msgpack}, or a serializer class name. */
+  public JadugarConfiguration<K, V> setSerializer(String serializer) {
+    return setSetting("jadugar.serializer", serializer);
+  }
+
+  /** Classes and package prefixes (ending in {@code .}) that stored bytes may name, beyond the defaults. */
+  public JadugarConfiguration<K, V> allowClasses(String... classesOrPrefixes) {
+    return setSetting("jadugar.serializer.allow", String.join(",", classesOrPrefixes));
+  }
+
+  /** {@code lz4} (default), {@code gzip}, {@code deflate}, {@code brotli} or {@code none}. */
+  public JadugarConfiguration<K, V> setCompression(String compression) {
+    return setSetting("jadugar.compression", compression);
+  }
+
+  /** Values serialized smaller than this are stored uncompressed (default 1024 bytes). */
+  public JadugarConfiguration<K, V> setCompressionThreshold(int bytes) {
+    return setSetting("jadugar.compression.threshold", Integer.toString(bytes));
+  }
+
+  /** The compressor's level (lz4 0-17, gzip/deflate 1-9, brotli 0-11). */
+  public JadugarConfiguration<K, V> setCompressionLevel(int level) {
+    return setSetting("jadugar.compression.level", Integer.toString(level));
+  }
+
   /** This cache's own {@code jadugar.*} settings. */
   public Map<String, String> getSettings() {
     return Collections.unmodifiableMap(settings);

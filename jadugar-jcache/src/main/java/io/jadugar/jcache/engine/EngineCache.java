@@ -1021,8 +1021,14 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
 
   private void corrupt(Object key, CorruptEntryException e) {
     statistics.corrupt(1);
-    LOG.warn("Cache {}: the stored entry of key {} is corrupt and counts as a miss: {}",
-        name, key, e.getMessage());
+    long n = statistics.getCorruptEntries();
+    // every corrupt entry is dropped, so each is logged once; a flood is summarized, not repeated
+    if (n <= 10 || n % 1000 == 0) {
+      LOG.warn("Cache {}: the stored entry of key {} is corrupt and counts as a miss ({} so far): {}",
+          name, key, n, e.getMessage());
+    } else {
+      LOG.debug("Cache {}: the stored entry of key {} is corrupt: {}", name, key, e.getMessage());
+    }
   }
 
   private void countPut(long start) {

@@ -1,0 +1,2 @@
+/** Tests of serializers, compressors, frames, the allow-list and corruption handling. */
+package io.jadugar.jcache.codec;
