@@ -320,7 +320,11 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     for (K key : toStore.keySet()) {
       byStoreKey.put(codec.encodeKey(key), key);
     }
-    Map<Object, StoreEntry> existing = store.getAll(byStoreKey.keySet());
+    // the current entries matter only for events and for an expiry policy that tells creation
+    // from update; without either, a remote store writes the batch in one round trip
+    boolean needsCurrent = events.hasListeners(EventType.CREATED) || events.hasListeners(EventType.UPDATED)
+        || events.hasListeners(EventType.EXPIRED) || expiry.policy().getClass() != EternalExpiryPolicy.class;
+    Map<Object, StoreEntry> existing = needsCurrent ? store.getAll(byStoreKey.keySet()) : Map.of();
     long now = System.currentTimeMillis();
     List<StoreEntry> writes = new ArrayList<>(byStoreKey.size());
     List<Object> dropExpired = new ArrayList<>();
@@ -898,6 +902,25 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       } catch (RuntimeException e) {
         LOG.warn("A listener of cache {} failed on an expired entry", name, e);
       }
+    }
+  }
+
+  @Override
+  public void changedElsewhere(EventType type, Object storeKey, Object value, Object oldValue) {
+    if (!events.hasListeners(type)) {
+      return;
+    }
+    K key = keyOf(new StoreEntry(storeKey, value, StoreEntry.ETERNAL));
+    V v = key == null || value == null ? null : valueOf(key, new StoreEntry(storeKey, value, 0), false);
+    V old = key == null || oldValue == null ? null
+        : valueOf(key, new StoreEntry(storeKey, oldValue, 0), false);
+    if (key == null || (v == null && value != null)) {
+      return;
+    }
+    try {
+      events.publish(type, key, v, old);
+    } catch (RuntimeException e) {
+      LOG.warn("A listener of cache {} failed on a change made by another JVM", name, e);
     }
   }
 
