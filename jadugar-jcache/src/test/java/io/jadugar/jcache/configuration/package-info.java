@@ -1,0 +1,2 @@
+/** Tests of configuration sources, precedence and errors. */
+package io.jadugar.jcache.configuration;
