@@ -59,6 +59,10 @@ public final class JadugarCacheManager implements CacheManager {
     this.classLoader = classLoader;
     this.properties = properties;
     this.settings = settings;
+    // connect the default store now, so that a cache manager whose store is unreachable fails
+    // when it is created, with the store's own error, not at its first cache
+    StoreFactory factory = provider.storeFactory(settings.get(CoreSettings.STORE));
+    clients.put(factory.name(), factory.connect(uri, settings));
     this.executor = Executors.newCachedThreadPool(task -> {
       Thread t = new Thread(task, "jadugar-" + THREADS.incrementAndGet());
       t.setDaemon(true);
