@@ -105,6 +105,11 @@ public final class JadugarCacheManager implements CacheManager {
         ? settings.with(((JadugarConfiguration<K, V>) copy).getSettings()) : settings;
     applyDefaultTtl(copy, cacheSettings);
     StoreFactory factory = provider.storeFactory(cacheSettings.get(CoreSettings.STORE));
+    if (!copy.isStoreByValue() && factory.representation() != StoreFactory.Representation.OBJECTS) {
+      throw new UnsupportedOperationException("Cache " + cacheName + ": store '" + factory.name()
+          + "' keeps values serialized, so store-by-reference is not available; use store-by-value"
+          + " (the default) or the memory store");
+    }
     synchronized (caches) {
       if (caches.containsKey(cacheName)) {
         throw new CacheException("A cache named " + cacheName + " already exists");

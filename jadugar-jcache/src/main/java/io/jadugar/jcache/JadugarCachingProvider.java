@@ -233,8 +233,17 @@ public final class JadugarCachingProvider implements CachingProvider {
     }
   }
 
+  /**
+   * Store-by-reference is supported when the default store keeps objects (the memory store); a
+   * store that holds serialized bytes can only ever hand back copies.
+   */
   @Override
   public boolean isSupported(OptionalFeature optionalFeature) {
-    return optionalFeature == OptionalFeature.STORE_BY_REFERENCE;
+    if (optionalFeature != OptionalFeature.STORE_BY_REFERENCE) {
+      return false;
+    }
+    String store = resolveSettings(URI.create("jadugar:features"), getDefaultClassLoader(), new Properties())
+        .get(CoreSettings.STORE);
+    return storeFactory(store).representation() == StoreFactory.Representation.OBJECTS;
   }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * java.math}, {@code java.time}, {@code java.util} collections, {@code UUID}), arrays of allowed
  * types, the cache's configured key and value types and the classes of their packages, Hibernate's
  * second-level cache entries and keys ({@code org.hibernate.cache.}), and Spring's cache keys
- * ({@code org.springframework.cache.interceptor.SimpleKey}). Users add class names and package
+ * ({@code org.springframework.cache.interceptor.SimpleKey}) and the JSR-107 reference annotation
+ * interceptors' keys ({@code org.jsr107.ri.annotations.DefaultGeneratedCacheKey}). Users add class names and package
  * prefixes (ending in {@code .}) through {@code jadugar.serializer.allow}.
  */
 public final class ClassAllowList {
@@ -28,6 +29,7 @@ public final class ClassAllowList {
       "java.lang.Double", "java.lang.Number", "java.lang.Enum", "java.lang.Object",
       "java.lang.StringBuilder", "java.lang.CharSequence", "java.lang.Comparable",
       "java.io.Serializable", "java.net.URI",
+      "org.jsr107.ri.annotations.DefaultGeneratedCacheKey",
       "java.net.URL", "org.springframework.cache.interceptor.SimpleKey",
       "org.springframework.cache.interceptor.SimpleKeyGenerator");
 

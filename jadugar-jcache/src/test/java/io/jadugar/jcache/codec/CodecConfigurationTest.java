@@ -43,6 +43,19 @@ class CodecConfigurationTest {
   }
 
   @Test
+  void storeByReferenceIsRefusedOnAStoreOfBytesWithAClearError() {
+    assertTrue(Caching.getCachingProvider().isSupported(javax.cache.configuration.OptionalFeature.STORE_BY_REFERENCE),
+        "the default (memory) store keeps objects");
+    CacheManager m = Caching.getCachingProvider().getCacheManager(URI.create("test:by-reference"),
+        getClass().getClassLoader(), new Properties());
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> m.createCache("byref", new JadugarConfiguration<String, String>()
+            .setStore(BytesMemoryStoreFactory.NAME).setStoreByValue(false)));
+    assertTrue(e.getMessage().contains("store-by-reference") && e.getMessage().contains("byref"), e.getMessage());
+    m.close();
+  }
+
+  @Test
   void aUserSerializerIsUsedAndRecordedInTheFrame() {
     FrameCodec codec = CodecFixtures.frames("jadugar.serializer", Utf8Serializer.class.getName());
     byte[] frame = (byte[]) codec.encodeValue("héllo");
