@@ -1,52 +1,22 @@
 package io.jadugar.jcache.store.memory;
 
-import io.jadugar.jcache.configuration.Setting;
-import io.jadugar.jcache.configuration.Settings;
 import io.jadugar.jcache.spi.Store;
-import io.jadugar.jcache.spi.StoreClient;
 import io.jadugar.jcache.spi.StoreEntry;
-import io.jadugar.jcache.spi.StoreFactory;
-import io.jadugar.jcache.spi.StoreOptions;
-import java.net.URI;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 
 /**
  * A test store: the memory store without its native compute, so that the engine runs every
  * conditional operation through the SPI's compare-and-set loop, as a remote store does.
  */
-public final class CasOnlyMemoryStoreFactory implements StoreFactory {
+public final class CasOnlyMemoryStoreFactory extends TestMemoryStoreFactory {
 
   static final String NAME = "memory-cas";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public List<Setting<?>> settings() {
-    return List.of();
-  }
-
-  @Override
-  public Representation representation() {
-    return Representation.OBJECTS;
-  }
-
-  @Override
-  public StoreClient connect(URI uri, Settings settings) {
-    return new StoreClient() {
-      @Override
-      public Store open(StoreOptions options) {
-        return new CasOnlyStore(new MemoryStore(options));
-      }
-
-      @Override
-      public void close() {}
-    };
+  /** The factory ServiceLoader creates. */
+  public CasOnlyMemoryStoreFactory() {
+    super(NAME, Representation.OBJECTS, CasOnlyStore::new);
   }
 
   /** Delegates everything but {@code compute}, which stays the SPI's default loop. */
