@@ -38,6 +38,19 @@ public final class RedisServer implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Starts a server whose arguments depend on its port ({@code --tls-port}), talking to it through
+   * redis-cli with {@code cli} arguments ({@code --tls --cacert ...}, {@code --user ... --pass ...}).
+   */
+  public static RedisServer launch(java.util.function.IntFunction<List<String>> extra, List<String> cli)
+      throws IOException {
+    int port = freePort();
+    RedisServer s = new RedisServer(port, extra.apply(port));
+    s.cliAuth.addAll(cli);
+    s.start();
+    return s;
+  }
+
   /** Arguments for redis-cli to authenticate, such as {@code -a secret}. */
   public RedisServer cliAuth(String... args) {
     cliAuth.clear();
