@@ -149,7 +149,8 @@ final class RedisStore implements Store {
       return null;
     }
     if (raw.length < 16) {
-      return new StoreEntry(key, raw, StoreEntry.ETERNAL, raw);
+      // the scripts compare the first 8 bytes (here: at most 8) as the version
+      return new StoreEntry(key, raw, StoreEntry.ETERNAL, Arrays.copyOf(raw, Math.min(8, raw.length)));
     }
     long expireAt = ByteBuffer.wrap(raw, 8, 8).getLong();
     if (expireAt <= 0) {

@@ -37,6 +37,7 @@ class RedisFaultsTest {
       long start = System.nanoTime();
       CacheException e = assertThrows(CacheException.class,
           () -> cache(provider, "redis://127.0.0.1:" + port, new Properties()));
+      System.out.println("nothing listening: " + e.getMessage());
       assertTrue(e.getMessage().startsWith("redis at 127.0.0.1:" + port + " refused the connection"), e.getMessage());
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "fails fast");
     } finally {
@@ -60,6 +61,7 @@ class RedisFaultsTest {
         long start = System.nanoTime();
         CacheException down = assertThrows(CacheException.class, () -> cache.get("k"));
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("server stopped, failed after " + took + " ms: " + down.getMessage());
         assertTrue(down.getMessage().contains("127.0.0.1:" + server.port()), down.getMessage());
         // timeout 1s, one retry: well within a few seconds
         assertTrue(took < 6000, "failed after " + took + " ms");
@@ -81,6 +83,34 @@ class RedisFaultsTest {
         assertEquals("again", cache.get("k"));
         assertTrue(cache.replace("k", "again", "and again")); // scripts loaded anew after the restart
         assertEquals("and again", cache.get("k"));
+      } finally {
+        provider.close();
+      }
+    }
+  }
+
+  @Test
+  void aFrozenServerTimesOutWithinTheConfiguredTimeoutAndServesAgainWhenThawed() throws Exception {
+    try (RedisServer server = RedisServer.launch()) {
+      JadugarCachingProvider provider = new JadugarCachingProvider();
+      try {
+        Properties p = new Properties();
+        p.setProperty("jadugar.redis.timeout", "500ms");
+        p.setProperty("jadugar.redis.retry-attempts", "0");
+        Cache<String, String> cache = cache(provider, server.address(), p);
+        cache.put("k", "v");
+        server.signal("STOP");
+        try {
+          long start = System.nanoTime();
+          CacheException e = assertThrows(CacheException.class, () -> cache.get("k"));
+          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          System.out.println("server frozen, failed after " + took + " ms: " + e.getMessage());
+          assertTrue(e.getMessage().startsWith("redis at 127.0.0.1:" + server.port() + " timed out"), e.getMessage());
+          assertTrue(took < 2000, "failed after " + took + " ms");
+        } finally {
+          server.signal("CONT");
+        }
+        assertEquals("v", cache.get("k"));
       } finally {
         provider.close();
       }
@@ -134,6 +164,7 @@ class RedisFaultsTest {
       JadugarCachingProvider untrusting = new JadugarCachingProvider();
       try {
         CacheException e = assertThrows(CacheException.class, () -> cache(untrusting, uri, new Properties()));
+        System.out.println("untrusted certificate: " + e.getMessage());
         assertTrue(e.getMessage().startsWith("redis at 127.0.0.1:" + server.port() + " failed the TLS handshake"),
             e.getMessage());
       } finally {
@@ -175,6 +206,7 @@ class RedisFaultsTest {
         p.setProperty("jadugar.redis.username", "alice");
         p.setProperty("jadugar.redis.password", "not-it");
         CacheException e = assertThrows(CacheException.class, () -> cache(wrong, server.address(), p));
+        System.out.println("wrong password: " + e.getMessage());
         assertTrue(e.getMessage().startsWith("redis at 127.0.0.1:" + server.port() + " refused authentication"),
             e.getMessage());
       } finally {

@@ -136,6 +136,11 @@ public final class RedisServer implements AutoCloseable {
     return 0;
   }
 
+  /** Sends the server a signal ({@code STOP} freezes it, {@code CONT} thaws it). */
+  public void signal(String name) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+  }
+
   /** Kills the server and waits until it is gone. */
   public synchronized void stop() {
     if (process != null) {

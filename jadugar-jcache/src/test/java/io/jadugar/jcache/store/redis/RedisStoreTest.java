@@ -121,6 +121,13 @@ class RedisStoreTest {
     assertNull(c.get("k2"));
     assertEquals(2, c.unwrap(EngineCache.class).statistics().getCorruptEntries());
     assertEquals(2, c.unwrap(EngineCache.class).statistics().getCacheMisses());
+    // each corrupt entry was dropped (its version still held), so the next read is a plain miss
+    assertEquals("0", server.cli("EXISTS", "t:corrupt:sk").trim());
+    assertEquals("0", server.cli("EXISTS", "t:corrupt:sk2").trim());
+    server.cli("SET", "t:corrupt:sk3", "twelve bytes");
+    assertNull(c.get("k3"));
+    assertEquals("0", server.cli("EXISTS", "t:corrupt:sk3").trim());
+    assertEquals(3, c.unwrap(EngineCache.class).statistics().getCorruptEntries());
     c.put("k", "fine");
     assertEquals("fine", c.get("k"));
   }
