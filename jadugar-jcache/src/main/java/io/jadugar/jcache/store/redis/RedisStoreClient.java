@@ -59,6 +59,8 @@ final class RedisStoreClient implements StoreClient {
       where = "redis sentinel master " + settings.get(SENTINEL_MASTER) + " at " + String.join(",", sentinels);
       org.redisson.config.SentinelServersConfig sentinel = config.useSentinelServers();
       sentinel.setSentinelAddresses(sentinels);
+      // one Sentinel is a valid (if fragile) set-up; Redisson would otherwise demand two
+      sentinel.setCheckSentinelsList(false);
       base = sentinel.setMasterName(settings.get(SENTINEL_MASTER))
           .setDatabase(settings.get(DATABASE).intValue()).setMasterConnectionPoolSize(pool(settings))
           .setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1);

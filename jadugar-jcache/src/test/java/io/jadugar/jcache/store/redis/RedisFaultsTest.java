@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Faults with real servers: nothing listening, a server stopped and restarted under a running
- * cache, TLS with a certificate the test makes, a password and an ACL user.
+ * cache, a frozen server, TLS with a certificate the test makes, a password and an ACL user, Sentinel.
  */
 class RedisFaultsTest {
 
@@ -113,6 +113,50 @@ class RedisFaultsTest {
         assertEquals("v", cache.get("k"));
       } finally {
         provider.close();
+      }
+    }
+  }
+
+  @Test
+  void sentinelLeadsToTheMaster() throws Exception {
+    try (RedisServer master = RedisServer.launch()) {
+      int port = RedisServer.freePort();
+      Path dir = Files.createTempDirectory("jadugar-sentinel-");
+      Path conf = dir.resolve("sentinel.conf");
+      Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
+          "pidfile " + dir.resolve("sentinel.pid"),
+          "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 1", ""));
+      Process sentinel = new ProcessBuilder("redis-server", conf.toString(), "--sentinel")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.log").toFile()).start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+          Process cli = new ProcessBuilder("redis-cli", "-p", String.valueOf(port), "SENTINEL",
+              "get-master-addr-by-name", "mymaster").redirectErrorStream(true).start();
+          String out = new String(cli.getInputStream().readAllBytes());
+          cli.waitFor();
+          if (out.contains(String.valueOf(master.port()))) {
+            break;
+          }
+          assertTrue(System.nanoTime() < deadline, "sentinel did not come up: " + out);
+          Thread.sleep(100);
+        }
+        JadugarCachingProvider provider = new JadugarCachingProvider();
+        try {
+          Properties p = new Properties();
+          p.setProperty("jadugar.store", "redis");
+          p.setProperty("jadugar.redis.sentinel.master", "mymaster");
+          p.setProperty("jadugar.redis.sentinel.addresses", "127.0.0.1:" + port);
+          Cache<String, String> cache = cache(provider, "jadugar:sentinel", p);
+          cache.put("k", "through sentinel");
+          assertEquals("through sentinel", cache.get("k"));
+          assertEquals("1", master.cli("EXISTS", "faults:sk").trim());
+        } finally {
+          provider.close();
+        }
+      } finally {
+        sentinel.destroy();
+        sentinel.waitFor(10, TimeUnit.SECONDS);
       }
     }
   }
