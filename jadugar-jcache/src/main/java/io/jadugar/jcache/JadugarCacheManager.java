@@ -59,6 +59,10 @@ public final class JadugarCacheManager implements CacheManager {
     this.classLoader = classLoader;
     this.properties = properties;
     this.settings = settings;
+    // connect the default store now: a manager whose server is down fails here, with the cause,
+    // not at its first cache (a no-op for the memory store)
+    StoreFactory defaultStore = provider.storeFactory(settings.get(CoreSettings.STORE));
+    clients.put(defaultStore.name(), defaultStore.connect(uri, settings));
     this.executor = Executors.newCachedThreadPool(task -> {
       Thread t = new Thread(task, "jadugar-" + THREADS.incrementAndGet());
       t.setDaemon(true);

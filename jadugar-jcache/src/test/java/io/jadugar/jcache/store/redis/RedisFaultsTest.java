@@ -36,7 +36,7 @@ class RedisFaultsTest {
     try {
       long start = System.nanoTime();
       CacheException e = assertThrows(CacheException.class,
-          () -> cache(provider, "redis://127.0.0.1:" + port, new Properties()));
+          () -> provider.getCacheManager(URI.create("redis://127.0.0.1:" + port), getClass().getClassLoader()));
       System.out.println("nothing listening: " + e.getMessage());
       assertTrue(e.getMessage().startsWith("redis at 127.0.0.1:" + port + " refused the connection"), e.getMessage());
       assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "fails fast");
@@ -207,7 +207,8 @@ class RedisFaultsTest {
       }
       JadugarCachingProvider untrusting = new JadugarCachingProvider();
       try {
-        CacheException e = assertThrows(CacheException.class, () -> cache(untrusting, uri, new Properties()));
+        CacheException e = assertThrows(CacheException.class,
+            () -> untrusting.getCacheManager(URI.create(uri), getClass().getClassLoader(), new Properties()));
         System.out.println("untrusted certificate: " + e.getMessage());
         assertTrue(e.getMessage().startsWith("redis at 127.0.0.1:" + server.port() + " failed the TLS handshake"),
             e.getMessage());
@@ -249,7 +250,8 @@ class RedisFaultsTest {
         Properties p = new Properties();
         p.setProperty("jadugar.redis.username", "alice");
         p.setProperty("jadugar.redis.password", "not-it");
-        CacheException e = assertThrows(CacheException.class, () -> cache(wrong, server.address(), p));
+        CacheException e = assertThrows(CacheException.class,
+            () -> wrong.getCacheManager(URI.create(server.address()), getClass().getClassLoader(), p));
         System.out.println("wrong password: " + e.getMessage());
         assertTrue(e.getMessage().startsWith("redis at 127.0.0.1:" + server.port() + " refused authentication"),
             e.getMessage());
