@@ -81,8 +81,22 @@ class RedisCrossJvmTest {
       Writer go = new OutputStreamWriter(other.getOutputStream(), StandardCharsets.UTF_8);
       go.write("go\n");
       go.flush();
+      long start = System.currentTimeMillis();
       RedisWorker.run(cache, threads, perThread);
-      expectLine(out, "done");
+      long end = System.currentTimeMillis();
+      String ran = null;
+      for (String l = out.readLine(); l != null && !l.equals("done"); l = out.readLine()) {
+        if (l.startsWith("ran ")) {
+          ran = l;
+        }
+      }
+      assertTrue(ran != null, "the other JVM reported its run");
+      long otherStart = Long.parseLong(ran.split(" ")[1]);
+      long otherEnd = Long.parseLong(ran.split(" ")[2]);
+      // the increments of both JVMs really ran at the same time
+      assertTrue(otherStart < end && start < otherEnd,
+          "overlap: here " + start + ".." + end + ", there " + otherStart + ".." + otherEnd);
+      System.out.println("two JVMs: here " + start + ".." + end + ", there " + otherStart + ".." + otherEnd);
       assertTrue(other.waitFor(60, TimeUnit.SECONDS));
       assertEquals(0, other.exitValue());
       assertEquals(2 * threads * perThread, cache.get("n"));

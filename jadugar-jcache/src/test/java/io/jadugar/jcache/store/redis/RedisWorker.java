@@ -33,7 +33,9 @@ public final class RedisWorker {
       System.out.println("ready");
       System.out.flush();
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      long start = System.currentTimeMillis();
       run(cache, threads, perThread);
+      System.out.println("ran " + start + " " + System.currentTimeMillis());
     } else {
       cache.put("k", 1);
       cache.put("k", 2);
