@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages of the real servers that store tests start on loopback ports.
-# None yet: the memory store is embedded. redis-server and memcached join with their stores.
-PACKAGES=()
+# The Redis store's tests and TCK runs start redis-server (single, Cluster, TLS, ACL) and use redis-cli.
+PACKAGES=(redis-server redis-tools)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -242,8 +242,12 @@ public final class JadugarCachingProvider implements CachingProvider {
     if (optionalFeature != OptionalFeature.STORE_BY_REFERENCE) {
       return false;
     }
-    String store = resolveSettings(URI.create("jadugar:features"), getDefaultClassLoader(), new Properties())
-        .get(CoreSettings.STORE);
-    return storeFactory(store).representation() == StoreFactory.Representation.OBJECTS;
+    try {
+      Settings defaults = resolveSettings(getDefaultURI(), getDefaultClassLoader(), getDefaultProperties());
+      return storeFactory(defaults.get(CoreSettings.STORE)).representation()
+          == StoreFactory.Representation.OBJECTS;
+    } catch (ConfigurationException e) {
+      return false; // a configuration error surfaces when a cache manager is made
+    }
   }
 }

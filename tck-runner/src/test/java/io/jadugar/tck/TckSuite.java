@@ -13,7 +13,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  *
  * <p>System properties read: {@code jadugar.store} (required; names the store in the summary line and selects
  * it in the provider), {@code tck.jadugar.expectedTests} (the run must have exactly this many tests) and
- * {@code tck.jadugar.provider} (the caching provider class the annotation tests must have used).
+ * {@code tck.jadugar.provider} (the caching provider class the annotation tests must have used),
+ * {@code tck.jadugar.label} (the name printed in the summary line when it is not the store's, such as
+ * {@code redis-cluster}) and {@code tck.jadugar.redis} ({@code single} or {@code cluster}: start real
+ * Redis servers on loopback for the run and point {@code jadugar.redis.*} at them).
  */
 public final class TckSuite extends Suite {
 
@@ -34,7 +37,8 @@ public final class TckSuite extends Suite {
    */
   public TckSuite(Class<?> suiteClass, RunnerBuilder builder) throws InitializationError {
     super(builder, suiteClass, tckClasses());
-    this.store = requireStore();
+    String label = System.getProperty("tck.jadugar.label");
+    this.store = label == null || label.isBlank() ? requireStore() : label.trim();
   }
 
   private static Class<?>[] tckClasses() throws InitializationError {
@@ -59,7 +63,7 @@ public final class TckSuite extends Suite {
       public void evaluate() throws Throwable {
         TckTally tally = new TckTally();
         notifier.addListener(tally);
-        try {
+        try (AutoCloseable servers = RedisTckServers.startIfAsked()) {
           children.evaluate();
         } finally {
           notifier.removeListener(tally);

@@ -1,0 +1,78 @@
+package io.jadugar.jcache.store.redis;
+
+/**
+ * The Lua scripts that make each write atomic on the Redis server, and publish the change from the
+ * same script so that no other JVM can see the write without its event.
+ *
+ * <p>A stored value is an 8-byte version, the 8-byte big-endian expiry time (epoch ms) and the
+ * frame. Every script takes {@code KEYS[1]} = the entry's key and {@code ARGV[1]} = the channel
+ * (empty: publish nothing), {@code ARGV[2]} = the writer's origin id, {@code ARGV[3]} = the
+ * writer's clock (epoch ms); then its own arguments. A change message is origin, a type letter
+ * ({@code C}reated, {@code U}pdated, {@code R}emoved, {@code E}xpired) and three length-prefixed
+ * fields: key, value (the removed value for R/E), old value.
+ */
+final class RedisScripts {
+
+  private RedisScripts() {}
+
+  private static final String COMMON = String.join("\n",
+      "local function expat(s)",
+      "  if #s < 16 then return 0 end",
+      "  local h, l = struct.unpack('>I4I4', string.sub(s, 9, 16))",
+      "  return h * 4294967296 + l",
+      "end",
+      "local function pub(t, v, o)",
+      "  if ARGV[1] ~= '' then",
+      "    redis.call('PUBLISH', ARGV[1], ARGV[2] .. t .. struct.pack('>I4', #KEYS[1]) .. KEYS[1]",
+      "      .. struct.pack('>I4', #v) .. v .. struct.pack('>I4', #o) .. o)",
+      "  end",
+      "end",
+      "local function write(v, pxat)",
+      "  if pxat == '0' then redis.call('SET', KEYS[1], v)",
+      "  else redis.call('SET', KEYS[1], v, 'PXAT', pxat) end",
+      "end",
+      "local now = tonumber(ARGV[3])",
+      "");
+
+  /** Unconditional write. ARGV[4] value, ARGV[5] PXAT or 0. */
+  static final String PUT = COMMON + String.join("\n",
+      "local old = redis.call('GET', KEYS[1])",
+      "write(ARGV[4], ARGV[5])",
+      "if old and expat(old) > now then pub('U', string.sub(ARGV[4], 17), string.sub(old, 17))",
+      "else pub('C', string.sub(ARGV[4], 17), '') end",
+      "return 1");
+
+  /** Write only if absent. ARGV[4] value, ARGV[5] PXAT or 0. */
+  static final String INSERT = COMMON + String.join("\n",
+      "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end",
+      "write(ARGV[4], ARGV[5])",
+      "pub('C', string.sub(ARGV[4], 17), '')",
+      "return 1");
+
+  /** Write only if the version holds. ARGV[4] value, ARGV[5] PXAT or 0, ARGV[6] version, ARGV[7] 1 = expiry only, no event. */
+  static final String REPLACE = COMMON + String.join("\n",
+      "local old = redis.call('GET', KEYS[1])",
+      "if not old or string.sub(old, 1, 8) ~= ARGV[6] then return 0 end",
+      "write(ARGV[4], ARGV[5])",
+      "if ARGV[7] ~= '1' then",
+      "  if expat(old) > now then pub('U', string.sub(ARGV[4], 17), string.sub(old, 17))",
+      "  else pub('C', string.sub(ARGV[4], 17), '') end",
+      "end",
+      "return 1");
+
+  /** Delete only if the version holds. ARGV[4] version. */
+  static final String REMOVE_EXPECTED = COMMON + String.join("\n",
+      "local old = redis.call('GET', KEYS[1])",
+      "if not old or string.sub(old, 1, 8) ~= ARGV[4] then return 0 end",
+      "redis.call('DEL', KEYS[1])",
+      "if expat(old) > now then pub('R', string.sub(old, 17), '') else pub('E', string.sub(old, 17), '') end",
+      "return 1");
+
+  /** Delete; returns the stored value or nil. */
+  static final String REMOVE = COMMON + String.join("\n",
+      "local old = redis.call('GET', KEYS[1])",
+      "if not old then return false end",
+      "redis.call('DEL', KEYS[1])",
+      "if expat(old) > now then pub('R', string.sub(old, 17), '') else pub('E', string.sub(old, 17), '') end",
+      "return old");
+}

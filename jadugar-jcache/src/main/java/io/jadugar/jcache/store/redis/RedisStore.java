@@ -1,0 +1,477 @@
+package io.jadugar.jcache.store.redis;
+
+import io.jadugar.jcache.configuration.CoreSettings;
+import io.jadugar.jcache.configuration.Settings;
+import io.jadugar.jcache.spi.BinaryKey;
+import io.jadugar.jcache.spi.Store;
+import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.spi.StoreListener;
+import io.jadugar.jcache.spi.StoreOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.cache.event.EventType;
+import org.redisson.api.BatchResult;
+import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysScanOptions;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cache in Redis: a Redis string per entry under {@code <prefix><cache>:<key>}, holding an
+ * 8-byte version, the 8-byte expiry time and the frame. Redis expires the entry itself
+ * ({@code PXAT}, a grace period after its expiry time so that a reader can still report it).
+ */
+final class RedisStore implements Store {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
+
+  /** Marks a key part that is Base64 of bytes that are not UTF-8 text. */
+  private static final char BINARY = '#';
+  private static final byte[] NO_CHANNEL = new byte[0];
+  private static final byte[] ONE = {'1'};
+  private static final byte[] ZERO = {'0'};
+  private static final int ORIGIN_LENGTH = 16;
+  private static final int CHUNK = 200;
+
+  private final RedissonClient redisson;
+  private final RScript script;
+  private final String where;
+  private final String cacheName;
+  private final String namespace;
+  private final String pattern;
+  private final byte[] channel;
+  private final byte[] origin;
+  private final long grace;
+  private final StoreListener listener;
+  private final RTopic topic;
+  private volatile Integer subscription;
+
+  RedisStore(RedisStoreClient client, StoreOptions options, Settings managerSettings) {
+    this.redisson = client.redisson();
+    this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
+    this.where = client.where();
+    this.cacheName = options.cacheName();
+    Settings settings = options.settings();
+    this.namespace = settings.get(CoreSettings.PREFIX) + cacheName + ":";
+    this.pattern = globEscape(namespace) + "*";
+    Duration g = settings.get(RedisStoreFactory.EXPIRY_GRACE);
+    this.grace = (g == null ? RedisStoreFactory.DEFAULT_EXPIRY_GRACE : g).toMillis();
+    this.listener = options.listener();
+    byte[] id = new byte[ORIGIN_LENGTH];
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    for (int i = 0; i < id.length; i++) {
+      id[i] = (byte) ('a' + r.nextInt(26));
+    }
+    this.origin = id;
+    boolean events = Boolean.parseBoolean(settings.get(RedisStoreFactory.EVENTS));
+    if (events) {
+      String channelName = "jadugar-events:" + namespace;
+      this.channel = channelName.getBytes(StandardCharsets.UTF_8);
+      this.topic = redisson.getTopic(channelName, ByteArrayCodec.INSTANCE);
+      try {
+        subscription = topic.addListener(byte[].class, (ch, message) -> onMessage(message));
+      } catch (RuntimeException e) {
+        throw RedisFaults.operation(where, "subscribing to the changes of cache " + cacheName, e);
+      }
+    } else {
+      this.channel = NO_CHANNEL;
+      this.topic = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  /** The Redis key of a store key: the namespace, then the key's bytes as text, or # and Base64. */
+  String redisKey(Object key) {
+    byte[] b = ((BinaryKey) key).bytes();
+    if (b.length > 0 && b[0] != BINARY) {
+      String text = new String(b, StandardCharsets.UTF_8);
+      if (Arrays.equals(text.getBytes(StandardCharsets.UTF_8), b)) {
+        return namespace + text;
+      }
+    }
+    return namespace + BINARY + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private BinaryKey storeKey(String redisKey) {
+    String part = redisKey.substring(namespace.length());
+    if (!part.isEmpty() && part.charAt(0) == BINARY) {
+      try {
+        return new BinaryKey(Base64.getUrlDecoder().decode(part.substring(1)));
+      } catch (IllegalArgumentException e) {
+        // not ours to read: the engine counts the key as corrupt
+      }
+    }
+    return new BinaryKey(part.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String globEscape(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (char c : s.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
+  }
+
+  // ---------------------------------------------------------------- values
+
+  private static byte[] encode(StoreEntry entry, byte[] version) {
+    byte[] frame = (byte[]) entry.value();
+    return ByteBuffer.allocate(16 + frame.length).put(version).putLong(entry.expireAt()).put(frame).array();
+  }
+
+  private static byte[] newVersion() {
+    return ByteBuffer.allocate(8).putLong(ThreadLocalRandom.current().nextLong()).array();
+  }
+
+  /** The entry that {@code raw} holds; bytes too short or odd are handed on as a frame that fails to decode. */
+  private static StoreEntry decode(Object key, byte[] raw) {
+    if (raw == null) {
+      return null;
+    }
+    if (raw.length < 16) {
+      // the scripts compare the first 8 bytes (here: at most 8) as the version
+      return new StoreEntry(key, raw, StoreEntry.ETERNAL, Arrays.copyOf(raw, Math.min(8, raw.length)));
+    }
+    long expireAt = ByteBuffer.wrap(raw, 8, 8).getLong();
+    if (expireAt <= 0) {
+      expireAt = StoreEntry.ETERNAL; // not a time we wrote: let the frame check call it corrupt
+    }
+    return new StoreEntry(key, Arrays.copyOfRange(raw, 16, raw.length), expireAt, Arrays.copyOf(raw, 8));
+  }
+
+  private byte[] pxat(long expireAt) {
+    if (expireAt == StoreEntry.ETERNAL || expireAt > Long.MAX_VALUE - grace) {
+      return ZERO;
+    }
+    return ascii(Math.max(1, expireAt + grace));
+  }
+
+  private static byte[] ascii(long n) {
+    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private Object[] args(Object... own) {
+    Object[] all = new Object[3 + own.length];
+    all[0] = channel;
+    all[1] = origin;
+    all[2] = ascii(System.currentTimeMillis());
+    System.arraycopy(own, 0, all, 3, own.length);
+    return all;
+  }
+
+  private <R> R eval(String key, RScript.Mode mode, String lua, RScript.ReturnType type, Object... own) {
+    return script.eval(key, mode, lua, type, List.of(key), args(own));
+  }
+
+  // ---------------------------------------------------------------- the SPI
+
+  @Override
+  public StoreEntry get(Object key) {
+    try {
+      byte[] raw = redisson.<byte[]>getBucket(redisKey(key), ByteArrayCodec.INSTANCE).get();
+      return decode(key, raw);
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "get", e);
+    }
+  }
+
+  @Override
+  public Map<Object, StoreEntry> getAll(Collection<?> keys) {
+    if (keys.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> byRedisKey = new LinkedHashMap<>(keys.size() * 2);
+    for (Object k : keys) {
+      byRedisKey.put(redisKey(k), k);
+    }
+    Map<String, byte[]> found;
+    try {
+      // MGET, grouped per node by Redisson on a cluster
+      found = redisson.getBuckets(ByteArrayCodec.INSTANCE).get(byRedisKey.keySet().toArray(new String[0]));
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "getAll", e);
+    }
+    Map<Object, StoreEntry> out = new LinkedHashMap<>(found.size() * 2);
+    found.forEach((rk, raw) -> {
+      Object k = byRedisKey.get(rk);
+      StoreEntry e = decode(k, raw);
+      if (e != null) {
+        out.put(k, e);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public void put(StoreEntry entry) {
+    String key = redisKey(entry.key());
+    try {
+      eval(key, RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG,
+          encode(entry, newVersion()), pxat(entry.expireAt()));
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "put", e);
+    }
+  }
+
+  @Override
+  public void putAll(Collection<StoreEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    try {
+      RBatch batch = redisson.createBatch();
+      RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
+      for (StoreEntry entry : entries) {
+        String key = redisKey(entry.key());
+        s.evalAsync(key, RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG, List.of(key),
+            args(encode(entry, newVersion()), pxat(entry.expireAt())));
+      }
+      batch.execute();
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "putAll", e);
+    }
+  }
+
+  @Override
+  public boolean insert(StoreEntry entry) {
+    String key = redisKey(entry.key());
+    try {
+      Long done = eval(key, RScript.Mode.READ_WRITE, RedisScripts.INSERT, RScript.ReturnType.LONG,
+          encode(entry, newVersion()), pxat(entry.expireAt()));
+      return done != null && done == 1L;
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "insert", e);
+    }
+  }
+
+  @Override
+  public boolean replace(StoreEntry expected, StoreEntry replacement) {
+    String key = redisKey(expected.key());
+    // the same value with another expiry (access expiry) is no change other JVMs should hear of
+    boolean expiryOnly = replacement.value() == expected.value();
+    try {
+      Long done = eval(key, RScript.Mode.READ_WRITE, RedisScripts.REPLACE, RScript.ReturnType.LONG,
+          encode(replacement, newVersion()), pxat(replacement.expireAt()), (byte[]) expected.version(),
+          expiryOnly ? ONE : ZERO);
+      return done != null && done == 1L;
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "replace", e);
+    }
+  }
+
+  @Override
+  public boolean remove(StoreEntry expected) {
+    String key = redisKey(expected.key());
+    try {
+      Long done = eval(key, RScript.Mode.READ_WRITE, RedisScripts.REMOVE_EXPECTED, RScript.ReturnType.LONG,
+          (byte[]) expected.version());
+      return done != null && done == 1L;
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "remove", e);
+    }
+  }
+
+  @Override
+  public StoreEntry remove(Object key) {
+    String rk = redisKey(key);
+    try {
+      byte[] old = eval(rk, RScript.Mode.READ_WRITE, RedisScripts.REMOVE, RScript.ReturnType.VALUE);
+      return decode(key, old);
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "remove", e);
+    }
+  }
+
+  @Override
+  public Map<Object, StoreEntry> removeAll(Collection<?> keys) {
+    if (keys.isEmpty()) {
+      return Map.of();
+    }
+    List<Object> order = new ArrayList<>(keys);
+    BatchResult<?> result;
+    try {
+      RBatch batch = redisson.createBatch();
+      RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
+      for (Object k : order) {
+        String rk = redisKey(k);
+        s.evalAsync(rk, RScript.Mode.READ_WRITE, RedisScripts.REMOVE, RScript.ReturnType.VALUE, List.of(rk), args());
+      }
+      result = batch.execute();
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "removeAll", e);
+    }
+    Map<Object, StoreEntry> out = new LinkedHashMap<>();
+    List<?> responses = result.getResponses();
+    for (int i = 0; i < order.size(); i++) {
+      Object r = responses.get(i);
+      if (r instanceof byte[]) {
+        out.put(order.get(i), decode(order.get(i), (byte[]) r));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void clear() {
+    try {
+      List<String> chunk = new ArrayList<>(CHUNK);
+      for (String k : scan()) {
+        chunk.add(k);
+        if (chunk.size() == CHUNK) {
+          redisson.getKeys().delete(chunk.toArray(new String[0]));
+          chunk.clear();
+        }
+      }
+      if (!chunk.isEmpty()) {
+        redisson.getKeys().delete(chunk.toArray(new String[0]));
+      }
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "clear", e);
+    }
+  }
+
+  /** The cache's keys, by SCAN MATCH on every master (never KEYS). */
+  private Iterable<String> scan() {
+    return redisson.getKeys().getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(500));
+  }
+
+  @Override
+  public Iterator<StoreEntry> iterator() {
+    Iterator<String> keys;
+    try {
+      keys = scan().iterator();
+    } catch (RuntimeException e) {
+      throw RedisFaults.operation(where, "iterator", e);
+    }
+    return new Iterator<>() {
+      private Iterator<StoreEntry> batch = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        try {
+          while (!batch.hasNext() && keys.hasNext()) {
+            List<Object> chunk = new ArrayList<>(CHUNK);
+            while (chunk.size() < CHUNK && keys.hasNext()) {
+              chunk.add(storeKey(keys.next()));
+            }
+            batch = getAll(chunk).values().iterator();
+          }
+          return batch.hasNext();
+        } catch (RuntimeException e) {
+          throw RedisFaults.operation(where, "iteration", e);
+        }
+      }
+
+      @Override
+      public StoreEntry next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return batch.next();
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- other JVMs
+
+  private void onMessage(byte[] message) {
+    try {
+      if (message.length < ORIGIN_LENGTH + 1
+          || Arrays.equals(message, 0, ORIGIN_LENGTH, origin, 0, ORIGIN_LENGTH)) {
+        return; // our own change: the engine has reported it already
+      }
+      ByteBuffer in = ByteBuffer.wrap(message, ORIGIN_LENGTH, message.length - ORIGIN_LENGTH);
+      char kind = (char) in.get();
+      byte[] key = field(in);
+      byte[] value = field(in);
+      byte[] old = field(in);
+      String redisKey = new String(key, StandardCharsets.UTF_8);
+      if (!redisKey.startsWith(namespace)) {
+        return;
+      }
+      BinaryKey storeKey = storeKey(redisKey);
+      switch (kind) {
+        case 'C':
+          listener.changedElsewhere(EventType.CREATED, storeKey, value, null);
+          break;
+        case 'U':
+          listener.changedElsewhere(EventType.UPDATED, storeKey, value, old);
+          break;
+        case 'R':
+          listener.changedElsewhere(EventType.REMOVED, storeKey, value, value);
+          break;
+        case 'E':
+          listener.changedElsewhere(EventType.EXPIRED, storeKey, value, value);
+          break;
+        default:
+          LOG.debug("Cache {}: ignored a change message of unknown kind {}", cacheName, kind);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Cache {}: could not pass on a change made by another JVM", cacheName, e);
+    }
+  }
+
+  private static byte[] field(ByteBuffer in) {
+    byte[] b = new byte[in.getInt()];
+    in.get(b);
+    return b;
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  @Override
+  public void connect() {
+    // the cache manager's client is connected already
+  }
+
+  @Override
+  public void disconnect() {
+    Integer id = subscription;
+    subscription = null;
+    if (id != null && topic != null) {
+      try {
+        topic.removeListener(id);
+      } catch (RuntimeException e) {
+        LOG.debug("Cache {}: could not unsubscribe from {}", cacheName, where, e);
+      }
+    }
+  }
+
+  @Override
+  public boolean isConnected() {
+    if (redisson.isShutdown()) {
+      return false;
+    }
+    try {
+      script.eval(RScript.Mode.READ_ONLY, "return 1", RScript.ReturnType.LONG);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisStore[" + cacheName + " at " + where + "]";
+  }
+}

@@ -1,0 +1,163 @@
+package io.jadugar.jcache.store.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jadugar.jcache.JadugarCachingProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two JVMs on one real Redis: no lost update under contention, and listeners hear the other JVM. */
+class RedisCrossJvmTest {
+
+  private static RedisServer server;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = RedisServer.launch();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Process worker(String... args) throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-cp",
+        System.getProperty("java.class.path"), RedisWorker.class.getName()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static void expectLine(BufferedReader out, String line) throws IOException {
+    String l;
+    while ((l = out.readLine()) != null) {
+      if (l.equals(line)) {
+        return;
+      }
+    }
+    throw new AssertionError("the other JVM ended without printing " + line);
+  }
+
+  @Test
+  void invokeIncrementsFromTwoJvmsLoseNoUpdate() throws Exception {
+    int threads = 8;
+    int perThread = 150;
+    JadugarCachingProvider provider = new JadugarCachingProvider();
+    try {
+      CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
+          new Properties());
+      Cache<String, Integer> cache = manager.createCache("counter",
+          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
+      Process other = worker("increment", server.address(), "counter", String.valueOf(threads),
+          String.valueOf(perThread));
+      BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+      expectLine(out, "ready");
+      Writer go = new OutputStreamWriter(other.getOutputStream(), StandardCharsets.UTF_8);
+      go.write("go\n");
+      go.flush();
+      long start = System.currentTimeMillis();
+      RedisWorker.run(cache, threads, perThread);
+      long end = System.currentTimeMillis();
+      String ran = null;
+      for (String l = out.readLine(); l != null && !l.equals("done"); l = out.readLine()) {
+        if (l.startsWith("ran ")) {
+          ran = l;
+        }
+      }
+      assertTrue(ran != null, "the other JVM reported its run");
+      long otherStart = Long.parseLong(ran.split(" ")[1]);
+      long otherEnd = Long.parseLong(ran.split(" ")[2]);
+      // the increments of both JVMs really ran at the same time
+      assertTrue(otherStart < end && start < otherEnd,
+          "overlap: here " + start + ".." + end + ", there " + otherStart + ".." + otherEnd);
+      System.out.println("two JVMs: here " + start + ".." + end + ", there " + otherStart + ".." + otherEnd);
+      assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, other.exitValue());
+      assertEquals(2 * threads * perThread, cache.get("n"));
+    } finally {
+      provider.close();
+    }
+  }
+
+  /** Records what it hears, as text. */
+  public static final class Recorder implements CacheEntryCreatedListener<String, Integer>,
+      CacheEntryUpdatedListener<String, Integer>, CacheEntryRemovedListener<String, Integer>, java.io.Serializable {
+    static final List<String> HEARD = new CopyOnWriteArrayList<>();
+
+    private static void record(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      for (CacheEntryEvent<? extends String, ? extends Integer> e : events) {
+        HEARD.add(e.getEventType() + " " + e.getKey() + "=" + e.getValue() + " old=" + e.getOldValue());
+      }
+    }
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      record(events);
+    }
+
+    @Override
+    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      record(events);
+    }
+
+    @Override
+    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      record(events);
+    }
+  }
+
+  @Test
+  void listenersHearTheChangesOfAnotherJvm() throws Exception {
+    JadugarCachingProvider provider = new JadugarCachingProvider();
+    try {
+      CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
+          new Properties());
+      Cache<String, Integer> cache = manager.createCache("heard",
+          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class)
+              .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                  FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
+      Process other = worker("changes", server.address(), "heard");
+      BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+      expectLine(out, "done");
+      assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (Recorder.HEARD.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(List.of("CREATED k=1 old=null", "UPDATED k=2 old=1", "REMOVED k=1 old=1").size(),
+          Recorder.HEARD.size(), Recorder.HEARD.toString());
+      assertEquals("CREATED k=1 old=null", Recorder.HEARD.get(0));
+      assertEquals("UPDATED k=2 old=1", Recorder.HEARD.get(1));
+      assertTrue(Recorder.HEARD.get(2).startsWith("REMOVED k="), Recorder.HEARD.get(2));
+      assertEquals(null, cache.get("k"));
+    } finally {
+      provider.close();
+    }
+  }
+}

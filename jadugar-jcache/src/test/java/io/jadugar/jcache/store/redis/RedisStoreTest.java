@@ -1,0 +1,134 @@
+package io.jadugar.jcache.store.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.engine.EngineCache;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Redis store on a real single {@code redis-server}: round trips, expiry in Redis, corruption, iteration. */
+class RedisStoreTest {
+
+  private static RedisServer server;
+  private JadugarCachingProvider provider;
+  private CacheManager manager;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = RedisServer.launch();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void open() {
+    provider = new JadugarCachingProvider();
+    Properties p = new Properties();
+    p.setProperty("jadugar.prefix", "t:");
+    p.setProperty("jadugar.redis.expiry-grace", "0ms");
+    manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(), p);
+  }
+
+  @AfterEach
+  void close() {
+    provider.close();
+  }
+
+  private Cache<String, String> cache(String name) {
+    return manager.createCache(name, new MutableConfiguration<String, String>().setTypes(String.class, String.class)
+        .setStatisticsEnabled(true));
+  }
+
+  @Test
+  void putGetRemoveLiveInRedisUnderTheNamespace() throws Exception {
+    Cache<String, String> c = cache("basic");
+    c.put("k", "v");
+    assertEquals("v", c.get("k"));
+    assertEquals("1", server.cli("EXISTS", "t:basic:sk").trim());
+    assertTrue(c.putIfAbsent("k2", "v2"));
+    assertTrue(c.replace("k2", "v2", "v3"));
+    assertEquals("v3", c.getAndRemove("k2"));
+    Set<String> keys = new HashSet<>();
+    c.forEach(e -> keys.add(e.getKey()));
+    assertEquals(Set.of("k"), keys);
+    c.clear();
+    assertNull(c.get("k"));
+    assertEquals("0", server.cli("EXISTS", "t:basic:sk").trim());
+  }
+
+  @Test
+  void getAllOfHundredKeysIsOneRoundTrip() throws Exception {
+    Cache<String, String> c = cache("batch");
+    Map<String, String> all = new HashMap<>();
+    for (int i = 0; i < 100; i++) {
+      all.put("k" + i, "v" + i);
+    }
+    c.putAll(all);
+    long mget = server.calls("mget");
+    long get = server.calls("get");
+    long evals = server.calls("evalsha") + server.calls("eval");
+    Map<String, String> got = c.getAll(all.keySet());
+    assertEquals(all, got);
+    assertEquals(mget + 1, server.calls("mget"), "one MGET");
+    assertEquals(get, server.calls("get"), "no single GET");
+    assertEquals(evals, server.calls("evalsha") + server.calls("eval"), "no script");
+  }
+
+  @Test
+  void expiryLivesInRedis() throws Exception {
+    Cache<String, String> c = manager.createCache("expiring", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class)
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 400))));
+    c.put("k", "v");
+    long pttl = Long.parseLong(server.cli("PTTL", "t:expiring:sk").trim());
+    assertTrue(pttl > 0 && pttl <= 400, "PTTL " + pttl);
+    Thread.sleep(700);
+    // nobody read it: Redis dropped it on its own
+    assertEquals("0", server.cli("EXISTS", "t:expiring:sk").trim());
+  }
+
+  @Test
+  void corruptBytesAreACountedMiss() throws Exception {
+    Cache<String, String> c = cache("corrupt");
+    c.put("k", "v");
+    // a valid header (version, eternal expiry) before garbage, and garbage with no header at all
+    server.cli("SET", "t:corrupt:sk", "12345678" + "\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f" + "garbage!");
+    server.cli("SET", "t:corrupt:sk2", "xx");
+    assertNull(c.get("k"));
+    assertNull(c.get("k2"));
+    assertEquals(2, c.unwrap(EngineCache.class).statistics().getCorruptEntries());
+    assertEquals(2, c.unwrap(EngineCache.class).statistics().getCacheMisses());
+    // each corrupt entry was dropped (its version still held), so the next read is a plain miss
+    assertEquals("0", server.cli("EXISTS", "t:corrupt:sk").trim());
+    assertEquals("0", server.cli("EXISTS", "t:corrupt:sk2").trim());
+    server.cli("SET", "t:corrupt:sk3", "twelve bytes");
+    assertNull(c.get("k3"));
+    assertEquals("0", server.cli("EXISTS", "t:corrupt:sk3").trim());
+    assertEquals(3, c.unwrap(EngineCache.class).statistics().getCorruptEntries());
+    c.put("k", "fine");
+    assertEquals("fine", c.get("k"));
+  }
+}
