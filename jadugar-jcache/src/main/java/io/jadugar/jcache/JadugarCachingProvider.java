@@ -233,8 +233,22 @@ public final class JadugarCachingProvider implements CachingProvider {
     }
   }
 
+  /**
+   * Store-by-reference only where the default store keeps the application's objects (memory): a
+   * store that holds bytes (Redis) can only store by value, and then ignores {@code
+   * setStoreByValue(false)}.
+   */
   @Override
   public boolean isSupported(OptionalFeature optionalFeature) {
-    return optionalFeature == OptionalFeature.STORE_BY_REFERENCE;
+    if (optionalFeature != OptionalFeature.STORE_BY_REFERENCE) {
+      return false;
+    }
+    try {
+      Settings defaults = resolveSettings(getDefaultURI(), getDefaultClassLoader(), getDefaultProperties());
+      return storeFactory(defaults.get(CoreSettings.STORE)).representation()
+          == StoreFactory.Representation.OBJECTS;
+    } catch (ConfigurationException e) {
+      return false; // a configuration error surfaces when a cache manager is made
+    }
   }
 }
