@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages of the real servers that store tests start on loopback ports.
-# None yet: the memory store is embedded. redis-server and memcached join with their stores.
-PACKAGES=()
+# memcached: the memcached store tests and its TCK runs. redis-server joins with its store.
+PACKAGES=(memcached)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -13,7 +13,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  *
  * <p>System properties read: {@code jadugar.store} (required; names the store in the summary line and selects
  * it in the provider), {@code tck.jadugar.expectedTests} (the run must have exactly this many tests) and
- * {@code tck.jadugar.provider} (the caching provider class the annotation tests must have used).
+ * {@code tck.jadugar.provider} (the caching provider class the annotation tests must have used),
+ * {@code tck.jadugar.label} (names the run in the summary line instead of the store) and
+ * {@code tck.jadugar.memcachedServers} (see {@link StoreServers}).
  */
 public final class TckSuite extends Suite {
 
@@ -34,7 +36,9 @@ public final class TckSuite extends Suite {
    */
   public TckSuite(Class<?> suiteClass, RunnerBuilder builder) throws InitializationError {
     super(builder, suiteClass, tckClasses());
-    this.store = requireStore();
+    // the label tells apart runs of one store in several set-ups, such as memcached on three servers
+    String label = System.getProperty("tck.jadugar.label");
+    this.store = label == null || label.isBlank() ? requireStore() : label.trim();
   }
 
   private static Class<?>[] tckClasses() throws InitializationError {
@@ -59,11 +63,13 @@ public final class TckSuite extends Suite {
       public void evaluate() throws Throwable {
         TckTally tally = new TckTally();
         notifier.addListener(tally);
+        StoreServers servers = StoreServers.startIfAsked();
         try {
           children.evaluate();
         } finally {
           notifier.removeListener(tally);
           tally.report(store, System.out);
+          servers.close();
         }
         // Failures here are reported against JCacheTckTest itself and fail the build like a TCK test would.
         checkTestCount(tally.run());
