@@ -49,6 +49,8 @@ final class MemcachedConnection implements StoreClient {
   final long itemSizeLimit;
   /** Values not cached because they were too large, in {@code skip} mode. */
   final AtomicLong oversizedSkipped = new AtomicLong();
+  /** Whether the servers take {@code lru_crawler metadump hash}; cleared at the first that does not. */
+  volatile boolean hashWalks = true;
   /** Multi-get requests sent, one per server a batch touches. */
   final AtomicLong multiGets = new AtomicLong();
   private final MemcachedClient[] clients;

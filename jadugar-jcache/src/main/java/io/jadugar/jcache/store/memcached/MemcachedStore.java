@@ -50,7 +50,7 @@ final class MemcachedStore implements Store {
   /** Memcached's own bytes per item beyond key and value, with room to spare. */
   private static final int ITEM_OVERHEAD = 64;
   private static final int FETCH_BATCH = 256;
-  private static final int MAX_WALKS = 4;
+  private static final int MAX_WALKS = 8;
   private static final BytesTranscoder TC = BytesTranscoder.INSTANCE;
 
   /** The memcached key an entry was read under, and its CAS token. */
@@ -60,6 +60,8 @@ final class MemcachedStore implements Store {
   private final String cacheName;
   private final String namespace;
   private final String generationKey;
+  /** The generation this JVM last read, used while the server that keeps it is down. */
+  private volatile Long lastGeneration;
 
   MemcachedStore(MemcachedConnection conn, StoreOptions options) {
     this.conn = conn;
@@ -70,16 +72,29 @@ final class MemcachedStore implements Store {
 
   // ------------------------------------------------------------------ keys
 
+  /** The memcached key of this cache's namespace generation. */
+  String generationKey() {
+    return generationKey;
+  }
+
   /** The start of this cache's memcached keys now: namespace and current generation. */
   String keyPrefix() {
+    Long last = lastGeneration;
+    MemcachedClient client = conn.client();
+    if (last != null && !client.getNodeLocator().getPrimary(generationKey).isActive()) {
+      // the generation's server is down: another server would start a new generation and turn
+      // every entry of the cache into a miss, so go on with the last one this JVM read
+      return namespace + ":" + last + ":";
+    }
     // incr by 0 reads the generation; if memcached lost it (or never had it), it starts again from
     // the clock, which is a generation no earlier clear used
-    Long g = await(generationKey, conn.client().asyncIncr(generationKey, 0L, System.currentTimeMillis(), 0),
+    Long g = await(generationKey, client.asyncIncr(generationKey, 0L, System.currentTimeMillis(), 0),
         "read the namespace generation");
     if (g == null || g < 0) {
       throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(generationKey)
           + " did not return the namespace generation " + generationKey);
     }
+    lastGeneration = g;
     return namespace + ":" + g + ":";
   }
 
@@ -110,7 +125,13 @@ final class MemcachedStore implements Store {
     if (keys.isEmpty()) {
       return Map.of();
     }
-    String prefix = keyPrefix();
+    String prefix;
+    try {
+      prefix = keyPrefix();
+    } catch (CacheException e) {
+      missOrThrow(e);
+      return Map.of(); // the generation's server is unreachable: in miss mode, all misses
+    }
     Map<String, Object> byMkey = new LinkedHashMap<>();
     for (Object key : keys) {
       byMkey.put(prefix + suffix(key, prefix), key);
@@ -307,12 +328,14 @@ final class MemcachedStore implements Store {
       throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(generationKey)
           + " did not increment the namespace generation " + generationKey);
     }
+    lastGeneration = g;
   }
 
   // ------------------------------------------------------------------ iteration
 
   /**
-   * The entries of this cache, found by {@code lru_crawler metadump all} on every server and
+   * The entries of this cache, found by {@code lru_crawler metadump hash} (or, before memcached
+   * 1.6.10, repeated {@code lru_crawler metadump all}) on every server and
    * fetched by multi-gets. Weakly consistent: an entry written or removed during the walk may or
    * may not be seen; every entry seen was present when it was fetched.
    */
@@ -320,13 +343,15 @@ final class MemcachedStore implements Store {
   public Iterator<StoreEntry> iterator() {
     String prefix = keyPrefix();
     Set<String> mkeys = new LinkedHashSet<>();
-    // the crawler can miss an item that memcached moves between its LRU segments during the walk:
-    // walk again until a walk finds nothing new
-    for (int pass = 0; pass < MAX_WALKS; pass++) {
-      int before = mkeys.size();
-      walk(prefix, mkeys);
-      if (pass > 0 && mkeys.size() == before) {
-        break;
+    walk(prefix, mkeys);
+    if (!conn.hashWalks) {
+      // a walk of the LRUs skips an item that memcached is moving between LRU segments (as it does
+      // up to a few hundred ms after the item is read): walk again until two walks find nothing new
+      int quiet = 0;
+      for (int pass = 1; pass < MAX_WALKS && quiet < 2; pass++) {
+        int before = mkeys.size();
+        walk(prefix, mkeys);
+        quiet = mkeys.size() == before ? quiet + 1 : 0;
       }
     }
     return fetch(mkeys);
@@ -384,6 +409,19 @@ final class MemcachedStore implements Store {
     // one crawl at a time per server: another JVM's or thread's walk makes it answer BUSY
     for (int attempt = 0; attempt < 200; attempt++) {
       try {
+        if (conn.hashWalks) {
+          try {
+            // walks the hash table: sees every item, also those memcached is moving between LRUs
+            return conn.command(server, "lru_crawler metadump hash");
+          } catch (IOException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("ERROR")) {
+              throw e;
+            }
+            conn.hashWalks = false; // memcached before 1.6.10 walks only its LRUs
+            LOG.info("{} cannot walk its hash table; iteration walks its LRUs",
+                MemcachedConnection.describe(server));
+          }
+        }
         return conn.command(server, "lru_crawler metadump all");
       } catch (IOException e) {
         if (e.getMessage() == null || !e.getMessage().contains("BUSY")) {
