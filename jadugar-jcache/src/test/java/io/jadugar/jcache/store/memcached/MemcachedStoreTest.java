@@ -79,6 +79,39 @@ class MemcachedStoreTest {
   }
 
   @Test
+  void serializedKeysAreHashedAndIterationDecodesThem() {
+    Cache<java.time.LocalDate, Integer> c = manager.createCache("dates",
+        new MutableConfiguration<java.time.LocalDate, Integer>().setTypes(java.time.LocalDate.class, Integer.class));
+    Set<java.time.LocalDate> keys = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      java.time.LocalDate d = java.time.LocalDate.of(2026, 1, 1).plusDays(i);
+      keys.add(d);
+      c.put(d, i);
+    }
+    Set<java.time.LocalDate> seen = new HashSet<>();
+    c.forEach(e -> seen.add(e.getKey()));
+    assertEquals(keys, seen);
+    assertEquals(Integer.valueOf(3), c.get(java.time.LocalDate.of(2026, 1, 4)));
+  }
+
+  @Test
+  void severalConnectionsPerServerServeOneCache() {
+    CacheManager pooled = MemcachedFixture.manager(List.of(server), "jadugar.memcached.connections", "3");
+    try {
+      Cache<String, String> c = pooled.createCache("pooled", strings());
+      for (int i = 0; i < 30; i++) {
+        c.put("k" + i, "v" + i);
+      }
+      for (int i = 0; i < 30; i++) {
+        assertEquals("v" + i, c.get("k" + i));
+        assertTrue(c.replace("k" + i, "v" + i, "w" + i));
+      }
+    } finally {
+      pooled.close();
+    }
+  }
+
+  @Test
   void everyMemcachedKeyIsValid() {
     String prefix = "p:" + "c".repeat(60) + ":1700000000000:";
     for (String k : List.of("x".repeat(300), "sp ace", "ü", "ctl\u0001")) {
