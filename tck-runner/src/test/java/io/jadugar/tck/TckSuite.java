@@ -61,9 +61,9 @@ public final class TckSuite extends Suite {
     return new Statement() {
       @Override
       public void evaluate() throws Throwable {
+        StoreServers servers = StoreServers.startIfAsked();
         TckTally tally = new TckTally();
         notifier.addListener(tally);
-        StoreServers servers = StoreServers.startIfAsked();
         try {
           children.evaluate();
         } finally {
