@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages of the real servers that store tests start on loopback ports.
-# The Redis store's tests and TCK runs start redis-server (single, Cluster, TLS, ACL) and use redis-cli.
-PACKAGES=(redis-server redis-tools)
+# redis-server/redis-tools: the Redis store's tests and TCK runs (single, Cluster, TLS, ACL);
+# memcached: the memcached store's tests and TCK runs.
+PACKAGES=(redis-server redis-tools memcached)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

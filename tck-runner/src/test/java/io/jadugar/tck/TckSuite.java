@@ -12,11 +12,12 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * the one summary line for the store and checks the run as a whole.
  *
  * <p>System properties read: {@code jadugar.store} (required; names the store in the summary line and selects
- * it in the provider), {@code tck.jadugar.expectedTests} (the run must have exactly this many tests) and
+ * it in the provider), {@code tck.jadugar.expectedTests} (the run must have exactly this many tests),
  * {@code tck.jadugar.provider} (the caching provider class the annotation tests must have used),
  * {@code tck.jadugar.label} (the name printed in the summary line when it is not the store's, such as
  * {@code redis-cluster}) and {@code tck.jadugar.redis} ({@code single} or {@code cluster}: start real
- * Redis servers on loopback for the run and point {@code jadugar.redis.*} at them).
+ * Redis servers on loopback for the run and point {@code jadugar.redis.*} at them), and
+ * {@code tck.jadugar.memcachedServers} (see {@link StoreServers}).
  */
 public final class TckSuite extends Suite {
 
@@ -63,7 +64,8 @@ public final class TckSuite extends Suite {
       public void evaluate() throws Throwable {
         TckTally tally = new TckTally();
         notifier.addListener(tally);
-        try (AutoCloseable servers = RedisTckServers.startIfAsked()) {
+        try (AutoCloseable redis = RedisTckServers.startIfAsked();
+            AutoCloseable memcached = StoreServers.startIfAsked()) {
           children.evaluate();
         } finally {
           notifier.removeListener(tally);

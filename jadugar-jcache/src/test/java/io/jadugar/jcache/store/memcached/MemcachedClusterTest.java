@@ -1,0 +1,193 @@
+package io.jadugar.jcache.store.memcached;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The memcached store on three real servers: hashing, multi-gets, a server dying and returning, two JVMs. */
+class MemcachedClusterTest {
+
+  private static final List<MemcachedServer> servers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      servers.add(MemcachedServer.launch());
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    servers.forEach(MemcachedServer::close);
+  }
+
+  private static MutableConfiguration<String, String> strings() {
+    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+  }
+
+  @Test
+  void getAllIsOneMultiGetPerServer() throws Exception {
+    CacheManager m = MemcachedFixture.manager(servers);
+    try {
+      Cache<String, String> c = m.createCache("multi", strings());
+      Map<String, String> all = new HashMap<>();
+      for (int i = 0; i < 90; i++) {
+        all.put("key" + i, "v" + i);
+      }
+      c.putAll(all);
+      long[] before = new long[3];
+      for (int i = 0; i < 3; i++) {
+        before[i] = servers.get(i).stat("cmd_get");
+        assertTrue(servers.get(i).stat("curr_items") > 0, "ketama spreads keys over every server");
+      }
+      MemcachedConnection conn = MemcachedFixture.connection(c);
+      long multiGets = conn.multiGets.get();
+      assertEquals(all, c.getAll(all.keySet()));
+      assertEquals(3, conn.multiGets.get() - multiGets, "one multi-get request per server");
+      long gets = 0;
+      for (int i = 0; i < 3; i++) {
+        gets += servers.get(i).stat("cmd_get") - before[i];
+      }
+      assertEquals(90, gets, "each key fetched once");
+      c.removeAll(all.keySet());
+      assertTrue(c.getAll(all.keySet()).isEmpty());
+    } finally {
+      m.close();
+    }
+  }
+
+  @Test
+  void aDeadServersKeysAreMissesAndItIsUsedAgainWhenItReturns() throws Exception {
+    CacheManager m = MemcachedFixture.manager(servers, "jadugar.memcached.reconnect-delay", "1s",
+        "jadugar.memcached.operation-timeout", "1s");
+    Cache<String, String> c = m.createCache("restart", strings());
+    // the hardest victim: the server that also keeps the cache's namespace generation
+    int genPort = ((java.net.InetSocketAddress) clientOf(MemcachedFixture.connection(c)).getNodeLocator()
+        .getPrimary(MemcachedFixture.store(c).generationKey()).getSocketAddress()).getPort();
+    MemcachedServer victim = servers.stream().filter(s -> s.port() == genPort).findFirst().orElseThrow();
+    try {
+      for (int i = 0; i < 60; i++) {
+        c.put("k" + i, "v" + i);
+      }
+      long onVictim = victim.stat("curr_items");
+      assertTrue(onVictim > 0);
+      victim.stop();
+      int hits = 0;
+      for (int i = 0; i < 60; i++) {
+        if (("v" + i).equals(c.get("k" + i))) {
+          hits++;
+        }
+      }
+      assertTrue(hits > 0 && hits < 60, "the other servers keep serving; the dead one's keys miss: " + hits);
+      for (int i = 0; i < 60; i++) {
+        c.put("k" + i, "w" + i); // writes go on, to the next server on the ring
+      }
+      assertEquals("w5", c.get("k5"));
+
+      victim.start();
+      MemcachedConnection conn = MemcachedFixture.connection(c);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (System.nanoTime() < deadline && availableServers(conn) < 3) {
+        Thread.sleep(100);
+      }
+      assertEquals(3, availableServers(conn), "reconnected to the returned server");
+      for (int i = 0; i < 60; i++) {
+        c.put("n" + i, "x" + i);
+      }
+      assertTrue(victim.stat("curr_items") > 0, "the returned server holds keys again");
+      for (int i = 0; i < 60; i++) {
+        assertEquals("x" + i, c.get("n" + i));
+      }
+    } finally {
+      m.close();
+      if (!victim.isRunning()) {
+        victim.start();
+      }
+    }
+  }
+
+  private static int availableServers(MemcachedConnection conn) throws Exception {
+    return clientOf(conn).getAvailableServers().size();
+  }
+
+  private static net.spy.memcached.MemcachedClient clientOf(MemcachedConnection conn) {
+    return conn.client();
+  }
+
+  @Test
+  void inErrorModeADeadServerIsAnErrorNamingIt() throws Exception {
+    MemcachedServer dead = MemcachedServer.launch();
+    CacheManager m = MemcachedFixture.manager(List.of(servers.get(0), dead),
+        "jadugar.memcached.failure-mode", "error", "jadugar.memcached.operation-timeout", "1s");
+    try {
+      Cache<String, String> c = m.createCache("errors", strings());
+      c.put("warm", "up");
+      dead.stop();
+      Thread.sleep(200);
+      CacheException failure = null;
+      for (int i = 0; i < 40 && failure == null; i++) {
+        try {
+          c.put("e" + i, "v");
+        } catch (CacheException e) {
+          failure = e;
+        }
+      }
+      assertTrue(failure != null, "some key lives on the dead server");
+      assertTrue(failure.getMessage().contains("memcached at 127.0.0.1:" + dead.port()), failure.getMessage());
+    } finally {
+      m.close();
+      dead.close();
+    }
+  }
+
+  @Test
+  void twoJvmsOfEightThreadsLoseNoUpdate() throws Exception {
+    String list = servers.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(","));
+    int threads = 8;
+    int increments = 60;
+    CacheManager m = MemcachedFixture.manager(servers);
+    try {
+      Cache<String, Integer> c = m.createCache("counter",
+          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
+      c.remove("n");
+      Path log = Files.createTempFile("lost-update", ".log");
+      Process other = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+          "-cp", System.getProperty("java.class.path"), LostUpdateWorker.class.getName(),
+          list, "counter", "n", String.valueOf(threads), String.valueOf(increments))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      LostUpdateWorker.run(m, "counter", "n", threads, increments);
+      assertTrue(other.waitFor(120, TimeUnit.SECONDS), "the other JVM finished");
+      assertEquals(0, other.exitValue(), Files.readString(log));
+      assertEquals(2 * threads * increments, c.get("n"), "no increment lost across two JVMs");
+      Files.deleteIfExists(log);
+    } finally {
+      m.close();
+    }
+  }
+
+  @Test
+  void aMissingServerListIsAClearError() {
+    assertThrows(CacheException.class, () -> MemcachedConnection.parseServers(" , "));
+    assertEquals(Set.of(11211), Set.of(MemcachedConnection.parseServers("localhost").get(0).getPort()));
+    assertNull(null);
+  }
+}

@@ -1,0 +1,43 @@
+package io.jadugar.jcache.store.memcached;
+
+import io.jadugar.jcache.engine.EngineCache;
+import io.jadugar.jcache.spi.Store;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+
+/** Helpers shared by the memcached store tests: cache managers on given servers, and store internals. */
+final class MemcachedFixture {
+
+  private MemcachedFixture() {}
+
+  /** A cache manager on {@code servers}, through a {@code memcached://} URI, with extra settings. */
+  static CacheManager manager(List<MemcachedServer> servers, String... settings) {
+    String authority = servers.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(","));
+    Properties p = new Properties();
+    for (int i = 0; i + 1 < settings.length; i += 2) {
+      p.setProperty(settings[i], settings[i + 1]);
+    }
+    // a distinct URI per call: each test gets its own manager and connection
+    URI uri = URI.create("memcached://" + authority + "/" + System.nanoTime());
+    return Caching.getCachingProvider().getCacheManager(uri, MemcachedFixture.class.getClassLoader(), p);
+  }
+
+  static MemcachedStore store(Cache<?, ?> cache) throws Exception {
+    EngineCache<?, ?> engine = cache.unwrap(EngineCache.class);
+    Field f = EngineCache.class.getDeclaredField("store");
+    f.setAccessible(true);
+    return (MemcachedStore) (Store) f.get(engine);
+  }
+
+  static MemcachedConnection connection(Cache<?, ?> cache) throws Exception {
+    Field f = MemcachedStore.class.getDeclaredField("conn");
+    f.setAccessible(true);
+    return (MemcachedConnection) f.get(store(cache));
+  }
+}
