@@ -111,6 +111,32 @@ class RedisStoreTest {
   }
 
   @Test
+  void scriptsAreCalledBySha() throws Exception {
+    Cache<String, String> c = cache("sha");
+    c.put("warm", "up"); // the first call of each script may load it
+    long evalsha = server.calls("evalsha");
+    long eval = server.calls("eval");
+    for (int i = 0; i < 20; i++) {
+      c.put("k" + i, "v");
+      assertTrue(c.replace("k" + i, "v", "w"));
+    }
+    assertTrue(server.calls("evalsha") >= evalsha + 40, "EVALSHA for every write");
+    assertEquals(eval, server.calls("eval"), "no script text sent again");
+  }
+
+  @Test
+  void theDatabaseNumberIsHonoured() throws Exception {
+    Properties p = new Properties();
+    p.setProperty("jadugar.redis.database", "3");
+    CacheManager m = provider.getCacheManager(URI.create(server.address() + "/db3"), getClass().getClassLoader(), p);
+    Cache<String, String> c = m.createCache("db", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class));
+    c.put("k", "v");
+    assertEquals("1", server.cli("-n", "3", "EXISTS", "db:sk").trim());
+    assertEquals("0", server.cli("-n", "0", "EXISTS", "db:sk").trim());
+  }
+
+  @Test
   void corruptBytesAreACountedMiss() throws Exception {
     Cache<String, String> c = cache("corrupt");
     c.put("k", "v");
