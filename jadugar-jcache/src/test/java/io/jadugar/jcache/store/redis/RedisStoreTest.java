@@ -111,6 +111,22 @@ class RedisStoreTest {
   }
 
   @Test
+  void aCacheWhoseNameExtendsAnothersStaysApart() throws Exception {
+    Cache<String, String> a = cache("a");
+    Cache<String, String> ab = cache("a:b");
+    a.put("k", "of a");
+    ab.put("k", "of a:b");
+    assertEquals("1", server.cli("EXISTS", "t:a%3Ab:sk").trim());
+    Set<String> seen = new HashSet<>();
+    a.forEach(e -> seen.add(e.getKey() + "=" + e.getValue()));
+    assertEquals(Set.of("k=of a"), seen);
+    a.clear();
+    assertNull(a.get("k"));
+    assertEquals("of a:b", ab.get("k"));
+    assertEquals(0, a.unwrap(EngineCache.class).statistics().getCorruptEntries());
+  }
+
+  @Test
   void scriptsAreCalledBySha() throws Exception {
     Cache<String, String> c = cache("sha");
     c.put("warm", "up"); // the first call of each script may load it
