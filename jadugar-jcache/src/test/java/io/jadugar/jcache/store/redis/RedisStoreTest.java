@@ -127,6 +127,20 @@ class RedisStoreTest {
   }
 
   @Test
+  void eventsCanBeSwitchedOffPerCache() throws Exception {
+    Cache<String, String> quiet = manager.createCache("quiet", new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>()
+        .setSetting("jadugar.redis.events", "false").setTypes(String.class, String.class));
+    Cache<String, String> loud = cache("loud");
+    assertTrue(server.cli("PUBSUB", "NUMSUB", "jadugar-events:t:loud:").contains("1"));
+    assertTrue(server.cli("PUBSUB", "NUMSUB", "jadugar-events:t:quiet:").trim().endsWith("0"));
+    long publish = server.calls("publish");
+    quiet.put("k", "v");
+    assertEquals(publish, server.calls("publish"), "no message from a quiet cache");
+    loud.put("k", "v");
+    assertEquals(publish + 1, server.calls("publish"));
+  }
+
+  @Test
   void scriptsAreCalledBySha() throws Exception {
     Cache<String, String> c = cache("sha");
     c.put("warm", "up"); // the first call of each script may load it
