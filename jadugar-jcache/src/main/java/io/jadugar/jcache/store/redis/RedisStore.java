@@ -68,7 +68,7 @@ final class RedisStore implements Store {
     this.where = client.where();
     this.cacheName = options.cacheName();
     Settings settings = options.settings();
-    this.namespace = settings.get(CoreSettings.PREFIX) + cacheName + ":";
+    this.namespace = settings.get(CoreSettings.PREFIX) + escapeName(cacheName) + ":";
     this.pattern = globEscape(namespace) + "*";
     Duration g = settings.get(RedisStoreFactory.EXPIRY_GRACE);
     this.grace = (g == null ? RedisStoreFactory.DEFAULT_EXPIRY_GRACE : g).toMillis();
@@ -119,6 +119,14 @@ final class RedisStore implements Store {
       }
     }
     return new BinaryKey(part.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The cache name with {@code %} and {@code :} escaped, so that the namespace of cache {@code a}
+   * ({@code a:}) is never the start of another cache's ({@code a:b} becomes {@code a%3Ab:}).
+   */
+  static String escapeName(String name) {
+    return name.replace("%", "%25").replace(":", "%3A");
   }
 
   private static String globEscape(String s) {

@@ -171,7 +171,9 @@ class MemcachedClusterTest {
       c.remove("n");
       Path log = Files.createTempFile("lost-update", ".log");
       Process other = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-          "-cp", System.getProperty("java.class.path"), LostUpdateWorker.class.getName(),
+          "-cp", System.getProperty("java.class.path"),
+          "-Djavax.cache.spi.CachingProvider=io.jadugar.jcache.JadugarCachingProvider",
+          LostUpdateWorker.class.getName(),
           list, "counter", "n", String.valueOf(threads), String.valueOf(increments))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       LostUpdateWorker.run(m, "counter", "n", threads, increments);

@@ -7,6 +7,10 @@ import io.jadugar.jcache.JadugarCachingProvider;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -15,7 +19,7 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
 
-/** The Redis store on a real 3-master Redis Cluster: batches, iteration and clear reach every master. */
+/** The Redis store on a real 3-master Redis Cluster: batches, iteration and clear reach every master; changes reach other clients. */
 class RedisClusterTest {
 
   @Test
@@ -55,6 +59,25 @@ class RedisClusterTest {
         }
         assertEquals(1, left, "only the other cache's entry is left");
         assertEquals("me", other.get("keep"));
+
+        // a second client (another cache manager, as another JVM would have) changes an entry:
+        // the first one's listener hears it through the cluster's pub/sub
+        RedisCrossJvmTest.Recorder.HEARD.clear();
+        Cache<String, Integer> heard = manager.createCache("heard",
+            new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class)
+                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                    FactoryBuilder.factoryOf(RedisCrossJvmTest.Recorder.class), null, true, true)));
+        CacheManager second = provider.getCacheManager(URI.create("jadugar:cluster-2"), getClass().getClassLoader(), p);
+        Cache<String, Integer> writer = second.createCache("heard",
+            new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
+        writer.put("k", 1);
+        writer.put("k", 2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (RedisCrossJvmTest.Recorder.HEARD.size() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(List.of("CREATED k=1 old=null", "UPDATED k=2 old=1"), RedisCrossJvmTest.Recorder.HEARD);
+        assertEquals(2, heard.get("k"));
       } finally {
         provider.close();
       }

@@ -111,6 +111,62 @@ class RedisStoreTest {
   }
 
   @Test
+  void aCacheWhoseNameExtendsAnothersStaysApart() throws Exception {
+    Cache<String, String> a = cache("a");
+    Cache<String, String> ab = cache("a:b");
+    a.put("k", "of a");
+    ab.put("k", "of a:b");
+    assertEquals("1", server.cli("EXISTS", "t:a%3Ab:sk").trim());
+    Set<String> seen = new HashSet<>();
+    a.forEach(e -> seen.add(e.getKey() + "=" + e.getValue()));
+    assertEquals(Set.of("k=of a"), seen);
+    a.clear();
+    assertNull(a.get("k"));
+    assertEquals("of a:b", ab.get("k"));
+    assertEquals(0, a.unwrap(EngineCache.class).statistics().getCorruptEntries());
+  }
+
+  @Test
+  void eventsCanBeSwitchedOffPerCache() throws Exception {
+    Cache<String, String> quiet = manager.createCache("quiet", new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>()
+        .setSetting("jadugar.redis.events", "false").setTypes(String.class, String.class));
+    Cache<String, String> loud = cache("loud");
+    assertTrue(server.cli("PUBSUB", "NUMSUB", "jadugar-events:t:loud:").contains("1"));
+    assertTrue(server.cli("PUBSUB", "NUMSUB", "jadugar-events:t:quiet:").trim().endsWith("0"));
+    long publish = server.calls("publish");
+    quiet.put("k", "v");
+    assertEquals(publish, server.calls("publish"), "no message from a quiet cache");
+    loud.put("k", "v");
+    assertEquals(publish + 1, server.calls("publish"));
+  }
+
+  @Test
+  void scriptsAreCalledBySha() throws Exception {
+    Cache<String, String> c = cache("sha");
+    c.put("warm", "up"); // the first call of each script may load it
+    long evalsha = server.calls("evalsha");
+    long eval = server.calls("eval");
+    for (int i = 0; i < 20; i++) {
+      c.put("k" + i, "v");
+      assertTrue(c.replace("k" + i, "v", "w"));
+    }
+    assertTrue(server.calls("evalsha") >= evalsha + 40, "EVALSHA for every write");
+    assertEquals(eval, server.calls("eval"), "no script text sent again");
+  }
+
+  @Test
+  void theDatabaseNumberIsHonoured() throws Exception {
+    Properties p = new Properties();
+    p.setProperty("jadugar.redis.database", "3");
+    CacheManager m = provider.getCacheManager(URI.create(server.address() + "/db3"), getClass().getClassLoader(), p);
+    Cache<String, String> c = m.createCache("db", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class));
+    c.put("k", "v");
+    assertEquals("1", server.cli("-n", "3", "EXISTS", "db:sk").trim());
+    assertEquals("0", server.cli("-n", "0", "EXISTS", "db:sk").trim());
+  }
+
+  @Test
   void corruptBytesAreACountedMiss() throws Exception {
     Cache<String, String> c = cache("corrupt");
     c.put("k", "v");
