@@ -1,5 +1,6 @@
 package io.jadugar.tck;
 
+import io.jadugar.jcache.store.redis.RedisServer;
 import java.io.IOException;
 
 /**

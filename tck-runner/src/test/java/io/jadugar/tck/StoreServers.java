@@ -1,5 +1,6 @@
 package io.jadugar.tck;
 
+import io.jadugar.jcache.store.memcached.MemcachedServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,7 @@ package io.jadugar.jcache.store.memcached;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.jadugar.jcache.testing.HidingClassLoader;
 import java.net.URI;
 import javax.cache.CacheException;
 import javax.cache.spi.CachingProvider;
@@ -13,41 +12,9 @@ import org.junit.jupiter.api.Test;
 /** Without the memcached client on the class path, choosing memcached fails naming the coordinates. */
 class MissingClientTest {
 
-  /** Loads Jadugar's own classes itself and hides the memcached client; the rest comes from the parent. */
-  private static final class HidingLoader extends ClassLoader {
-    HidingLoader(ClassLoader parent) {
-      super(parent);
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      synchronized (getClassLoadingLock(name)) {
-        if (name.startsWith("net.spy.")) {
-          throw new ClassNotFoundException(name + " (hidden by the test)");
-        }
-        if (!name.startsWith("io.jadugar.jcache.")) {
-          return super.loadClass(name, resolve);
-        }
-        Class<?> c = findLoadedClass(name);
-        if (c == null) {
-          try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-            if (in == null) {
-              throw new ClassNotFoundException(name);
-            }
-            byte[] b = in.readAllBytes();
-            c = defineClass(name, b, 0, b.length);
-          } catch (IOException e) {
-            throw new ClassNotFoundException(name, e);
-          }
-        }
-        return c;
-      }
-    }
-  }
-
   @Test
   void choosingMemcachedWithoutTheClientNamesTheMavenCoordinates() throws Exception {
-    HidingLoader loader = new HidingLoader(getClass().getClassLoader());
+    HidingClassLoader loader = new HidingClassLoader(getClass().getClassLoader(), "net.spy.");
     CachingProvider provider = (CachingProvider) loader.loadClass("io.jadugar.jcache.JadugarCachingProvider")
         .getConstructor().newInstance();
     try {

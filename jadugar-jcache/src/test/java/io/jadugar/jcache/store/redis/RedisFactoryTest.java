@@ -9,8 +9,7 @@ import io.jadugar.jcache.JadugarCachingProvider;
 import io.jadugar.jcache.configuration.ConfigurationException;
 import io.jadugar.jcache.configuration.Settings;
 import io.jadugar.jcache.spi.StoreFactory;
-import java.io.IOException;
-import java.io.InputStream;
+import io.jadugar.jcache.testing.HidingClassLoader;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -21,41 +20,9 @@ import org.junit.jupiter.api.Test;
 /** The factory without Redisson, the URI schemes, and what a bytes store means for the provider. */
 class RedisFactoryTest {
 
-  /** Loads this project's classes itself and refuses every Redisson class, as a class path without it would. */
-  static final class WithoutRedisson extends ClassLoader {
-    WithoutRedisson(ClassLoader parent) {
-      super(parent);
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      if (name.startsWith("org.redisson.") || name.startsWith("io.netty.")) {
-        throw new ClassNotFoundException(name);
-      }
-      if (!name.startsWith("io.jadugar.")) {
-        return super.loadClass(name, resolve);
-      }
-      synchronized (getClassLoadingLock(name)) {
-        Class<?> c = findLoadedClass(name);
-        if (c == null) {
-          try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-            if (in == null) {
-              throw new ClassNotFoundException(name);
-            }
-            byte[] b = in.readAllBytes();
-            c = defineClass(name, b, 0, b.length);
-          } catch (IOException e) {
-            throw new ClassNotFoundException(name, e);
-          }
-        }
-        return c;
-      }
-    }
-  }
-
   @Test
   void withoutRedissonTheFactoryLoadsAndChoosingRedisNamesTheCoordinates() throws Exception {
-    ClassLoader hiding = new WithoutRedisson(getClass().getClassLoader());
+    ClassLoader hiding = new HidingClassLoader(getClass().getClassLoader(), "org.redisson.", "io.netty.");
     Class<?> spi = hiding.loadClass(StoreFactory.class.getName());
     Object factory = null;
     for (Object f : ServiceLoader.load(spi, hiding)) {

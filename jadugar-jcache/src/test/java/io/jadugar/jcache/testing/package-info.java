@@ -1,0 +1,2 @@
+/** Helpers shared by the store tests. */
+package io.jadugar.jcache.testing;
