@@ -116,7 +116,7 @@ public final class JadugarCacheManager implements CacheManager {
       }
       StoreClient client = clients.computeIfAbsent(factory.name(), n -> factory.connect(uri, settings));
       EngineCache<K, V> cache = new EngineCache<>(this, cacheName, copy,
-          listener -> client.open(new StoreOptions(cacheName, cacheSettings, listener, classLoader)),
+          (listener, expire) -> client.open(new StoreOptions(cacheName, cacheSettings, listener, classLoader, expire)),
           Codecs.forCache(factory.representation(), copy.isStoreByValue(), cacheSettings, classLoader,
               copy.getKeyType(), copy.getValueType()),
           executor, () -> caches.remove(cacheName));

@@ -25,6 +25,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -72,6 +73,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   private final Executor executor;
   private final Runnable onClose;
   private final ExpiryCalculator expiry;
+  /** Whether the policy is the standard eternal one: then no entry ever expires. */
+  private final boolean eternal;
   /** Whether the policy can change an entry's expiry on access: the constant policies cannot. */
   private final boolean accessExpiry;
   private final CacheLoader<K, V> loader;
@@ -88,10 +91,11 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
 
   /**
    * A cache named {@code name} of {@code manager}, over the store that {@code storeOpener} opens
-   * with this cache as its listener. {@code onClose} runs once when the cache closes.
+   * with this cache as its listener and whether entries can expire at all. {@code onClose} runs
+   * once when the cache closes.
    */
   public EngineCache(CacheManager manager, String name, MutableConfiguration<K, V> configuration,
-      Function<StoreListener, Store> storeOpener, EntryCodec codec, Executor executor,
+      BiFunction<StoreListener, Boolean, Store> storeOpener, EntryCodec codec, Executor executor,
       Runnable onClose) {
     this.manager = manager;
     this.name = name;
@@ -104,7 +108,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     this.expiry = new ExpiryCalculator(configuration.getExpiryPolicyFactory().create());
     Object policy = expiry.policy();
     Class<?> policyClass = policy.getClass();
-    this.accessExpiry = policyClass != EternalExpiryPolicy.class && policyClass != CreatedExpiryPolicy.class
+    this.eternal = policyClass == EternalExpiryPolicy.class;
+    this.accessExpiry = !eternal && policyClass != CreatedExpiryPolicy.class
         && policyClass != ModifiedExpiryPolicy.class;
     this.loader = configuration.getCacheLoaderFactory() == null ? null
         : configuration.getCacheLoaderFactory().create();
@@ -119,7 +124,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     }
     this.statisticsName = MBeans.name(MBeans.Kind.CacheStatistics, manager.getURI(), name);
     this.configurationName = MBeans.name(MBeans.Kind.CacheConfiguration, manager.getURI(), name);
-    this.store = storeOpener.apply(this);
+    this.store = storeOpener.apply(this, !eternal);
     setStatisticsEnabled(configuration.isStatisticsEnabled());
     setManagementEnabled(configuration.isManagementEnabled());
   }
@@ -258,6 +263,14 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Object storeKey = codec.encodeKey(key);
     Object storeValue = codec.encodeValue(value);
+    if (!returnOld && eternal && writer == null && !events.hasListeners()) {
+      // nothing needs the entry this put replaces: a plain write, one round trip on a remote store
+      store.put(new StoreEntry(storeKey, storeValue, StoreEntry.ETERNAL));
+      if (statisticsEnabled) {
+        countPut(start);
+      }
+      return null;
+    }
     Outcome o = new Outcome();
     store.compute(storeKey, current -> {
       long now = begin(o, current);
@@ -323,7 +336,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     // the current entries matter only for events and for an expiry policy that tells creation
     // from update; without either, a remote store writes the batch in one round trip
     boolean needsCurrent = events.hasListeners(EventType.CREATED) || events.hasListeners(EventType.UPDATED)
-        || events.hasListeners(EventType.EXPIRED) || expiry.policy().getClass() != EternalExpiryPolicy.class;
+        || events.hasListeners(EventType.EXPIRED) || !eternal;
     Map<Object, StoreEntry> existing = needsCurrent ? store.getAll(byStoreKey.keySet()) : Map.of();
     long now = System.currentTimeMillis();
     List<StoreEntry> writes = new ArrayList<>(byStoreKey.size());

@@ -9,6 +9,8 @@ import io.jadugar.jcache.configuration.Settings;
  * @param settings the cache's validated settings (the manager's, overridden by the cache's own)
  * @param listener where the store reports entries it expired or evicted on its own
  * @param classLoader the cache's class loader
+ * @param entriesExpire whether any entry can get an expiry time; when not, a store may skip its
+ *     expiry machinery (every entry is then {@link StoreEntry#ETERNAL})
  */
 public record StoreOptions(String cacheName, Settings settings, StoreListener listener,
-    ClassLoader classLoader) {}
+    ClassLoader classLoader, boolean entriesExpire) {}

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,7 +24,8 @@ import java.util.function.UnaryOperator;
  * version, so compare-and-set is {@link ConcurrentMap#replace(Object, Object, Object)} on
  * identity, and {@link #compute} is Caffeine's atomic compute.
  *
- * <p>Caffeine expires an entry {@link #GRACE_MILLIS} after its expiry time. The engine, which
+ * <p>Caffeine's expiry is set up only when entries can expire. It expires an entry
+ * {@link #GRACE_MILLIS} after its expiry time. The engine, which
  * checks expiry times itself, therefore always sees an expired entry that is read and reports it
  * at once; Caffeine removes the ones nobody reads, on its scheduler, and they are reported through
  * the {@link StoreListener}.
@@ -39,9 +41,8 @@ final class MemoryStore implements Store {
   MemoryStore(StoreOptions options) {
     Settings settings = options.settings();
     StoreListener listener = options.listener();
-    Caffeine<Object, Object> builder = Caffeine.newBuilder()
-        .executor(Runnable::run)
-        .scheduler(Scheduler.systemScheduler());
+    // maintenance (buffers, eviction, expiry) runs on Caffeine's executor, off the caller's thread
+    Caffeine<Object, Object> builder = Caffeine.newBuilder();
     Long maximumSize = settings.get(MemoryStoreFactory.MAXIMUM_SIZE);
     Long maximumWeight = settings.get(MemoryStoreFactory.MAXIMUM_WEIGHT);
     String weigher = settings.get(MemoryStoreFactory.WEIGHER);
@@ -64,11 +65,15 @@ final class MemoryStore implements Store {
       throw new ConfigurationException("Configuration key '" + MemoryStoreFactory.WEIGHER
           + "' is only used with '" + MemoryStoreFactory.MAXIMUM_WEIGHT + "', which is not set");
     }
+    if (options.entriesExpire()) {
+      // only a cache whose entries can expire pays for the timer wheel and a clock read per access
+      builder.expireAfter(new ExpiryTimes()).scheduler(Scheduler.systemScheduler());
+    }
     this.cache = builder
-        .expireAfter(new ExpiryTimes())
-        .removalListener((Object key, Object entry, RemovalCause cause) -> {
+        .evictionListener((Object key, Object entry, RemovalCause cause) -> {
           if (cause == RemovalCause.EXPIRED) {
-            listener.expired((StoreEntry) entry);
+            // this runs inside Caffeine's atomic section: listeners must not run there
+            ForkJoinPool.commonPool().execute(() -> listener.expired((StoreEntry) entry));
           } else if (cause == RemovalCause.SIZE) {
             listener.evicted((StoreEntry) entry);
           }
