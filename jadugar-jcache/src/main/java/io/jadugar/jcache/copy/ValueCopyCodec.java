@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Store-by-value for an object store: values are kept serialized (one serialization on a write,
+ * Store-by-value for an object store: values are kept serialized in one array (one serialization on a write,
  * one deserialization on a read, cheaper than a deep copy on both) and keys as private copies (a
  * store's map needs their {@code equals}). Instances of immutable JDK types are neither copied nor
  * serialized: sharing them is safe. The bytes never leave the JVM, so no allow-list applies.
@@ -50,24 +50,24 @@ public final class ValueCopyCodec implements EntryCodec {
 
   @Override
   public Object encodeValue(Object value) {
-    return isImmutable(value) ? value : new Serialized(serialization.serialize(value));
+    if (isImmutable(value)) {
+      return value;
+    }
+    // one array: the serializer's id, then its bytes (an immutable value is never a byte[], so a
+    // byte[] here is always this form)
+    Serialization.Encoded e = serialization.serialize(value);
+    byte[] stored = new byte[1 + e.bytes().length];
+    stored[0] = e.serializerId();
+    System.arraycopy(e.bytes(), 0, stored, 1, e.bytes().length);
+    return stored;
   }
 
   @Override
   public Object decodeValue(Object stored) {
-    if (stored instanceof Serialized) {
-      Serialization.Encoded e = ((Serialized) stored).encoded;
-      return serialization.deserialize(e.serializerId(), e.bytes(), 0, e.bytes().length);
+    if (stored instanceof byte[]) {
+      byte[] b = (byte[]) stored;
+      return serialization.deserialize(b[0], b, 1, b.length - 1);
     }
     return stored;
-  }
-
-  /** A value held in serialized form; a wrapper, so a user's own byte[] is never mistaken for it. */
-  private static final class Serialized {
-    final Serialization.Encoded encoded;
-
-    Serialized(Serialization.Encoded encoded) {
-      this.encoded = encoded;
-    }
   }
 }
