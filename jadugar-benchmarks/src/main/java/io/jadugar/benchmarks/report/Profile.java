@@ -1,0 +1,195 @@
+package io.jadugar.benchmarks.report;
+
+import io.jadugar.benchmarks.memory.MemoryStoreBenchmark;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs a whole benchmark profile and reports it: the JMH groups below (each a set of workloads,
+ * providers, store-by setting and thread count), merged into one raw JMH JSON file, then the heap
+ * footprint of every provider, then the markdown table.
+ *
+ * <p>The short profile (default) is sized to finish in well under 15 minutes on 2 cores: one fork,
+ * 3 × 1 s warm-up and 3 × 1 s measurement per trial, two threads only where contention matters. The
+ * long profile ({@code --long}) runs every workload at 1 and 2 threads with 3 forks of 5 × 2 s
+ * warm-up and 5 × 2 s measurement: about two hours.
+ *
+ * <p>Usage: {@code Profile [--long] [--out DIR] [--only REGEX] [--no-footprint]}; {@code --only}
+ * keeps the workloads whose method name matches, for a quick look at one of them.
+ */
+public final class Profile {
+
+  private static final String JADUGAR = "jadugar";
+  private static final String[] JCACHE_MEMORY = {JADUGAR, "caffeine-jcache", "ehcache", "cache2k"};
+  private static final String[] ALL_MEMORY = {JADUGAR, "caffeine-jcache", "ehcache", "cache2k", "caffeine-native"};
+  private static final String[] ALL_WORKLOADS = {"getHit", "getMiss", "put", "invokeIncrement",
+      "getAll100", "putAll100", "zipfGetOrPut"};
+  /** Workloads where a second thread tells something: contention on reads, writes and eviction. */
+  private static final String[] CONTENDED = {"getHit", "put", "invokeIncrement", "zipfGetOrPut"};
+
+  /** One JMH run: workloads of one benchmark class for some providers, one store-by, one thread count. */
+  record Group(Class<?> benchmark, String[] methods, String[] providers, String storeBy, int threads) {
+    int trials() {
+      return methods.length * providers.length;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s by-%s, %d thread%s: %d workloads × %d providers",
+          benchmark.getSimpleName(), storeBy, threads, threads == 1 ? "" : "s", methods.length,
+          providers.length);
+    }
+  }
+
+  /** How long each trial runs. */
+  record Timing(int forks, int warmups, int warmupSeconds, int measurements, int measurementSeconds) {
+    /** Seconds per trial, with about 1.5 s per fork for starting the JVM and filling the cache. */
+    double secondsPerTrial() {
+      return forks * (warmups * warmupSeconds + measurements * measurementSeconds + 1.5);
+    }
+  }
+
+  private Profile() {}
+
+  static List<Group> groups(boolean longProfile) {
+    List<Group> groups = new ArrayList<>();
+    Class<?> memory = MemoryStoreBenchmark.class;
+    // caffeine-native has no store-by-value: it only joins the by-reference groups
+    groups.add(new Group(memory, ALL_WORKLOADS, ALL_MEMORY, "reference", 1));
+    groups.add(new Group(memory, ALL_WORKLOADS, JCACHE_MEMORY, "value", 1));
+    groups.add(new Group(memory, longProfile ? ALL_WORKLOADS : CONTENDED, ALL_MEMORY, "reference", 2));
+    groups.add(new Group(memory, longProfile ? ALL_WORKLOADS : new String[] {"getHit", "put"},
+        JCACHE_MEMORY, "value", 2));
+    // Redis and memcached stores add their groups here, on their own benchmark classes
+    return groups;
+  }
+
+  /** Runs the profile; see the class comment for the arguments. */
+  public static void main(String[] args) throws IOException, RunnerException, InterruptedException {
+    boolean longProfile = false;
+    boolean footprint = true;
+    Path out = Path.of("target", "benchmark-results");
+    String only = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--long" -> longProfile = true;
+        case "--short" -> longProfile = false;
+        case "--no-footprint" -> footprint = false;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--only" -> only = args[++i];
+        default -> throw new IllegalArgumentException("Unknown argument " + args[i]
+            + "; expected [--long] [--out DIR] [--only REGEX] [--no-footprint]");
+      }
+    }
+    Timing timing = longProfile ? new Timing(3, 5, 2, 5, 2) : new Timing(1, 3, 1, 3, 1);
+    List<Group> groups = new ArrayList<>();
+    String filter = only == null ? ".*" : only;
+    for (Group g : groups(longProfile)) {
+      String[] methods = Arrays.stream(g.methods()).filter(m -> m.matches(filter)).toArray(String[]::new);
+      if (methods.length > 0) {
+        groups.add(new Group(g.benchmark(), methods, g.providers(), g.storeBy(), g.threads()));
+      }
+    }
+    Files.createDirectories(out);
+    int trials = groups.stream().mapToInt(Group::trials).sum();
+    System.out.printf(Locale.ROOT, "%s profile: %d trials, about %.0f min of JMH, plus the footprint%n",
+        longProfile ? "Long" : "Short", trials, trials * timing.secondsPerTrial() / 60);
+
+    long started = System.nanoTime();
+    List<RunResult> results = new ArrayList<>();
+    int n = 0;
+    for (Group g : groups) {
+      n++;
+      Path log = out.resolve("jmh-" + n + ".log");
+      System.out.printf(Locale.ROOT, "[%d/%d] %s (log: %s)%n", n, groups.size(), g, log);
+      ChainedOptionsBuilder options = new OptionsBuilder()
+          .include(g.benchmark().getName() + "\\.(" + String.join("|", g.methods()) + ")$")
+          .param("provider", g.providers())
+          .param("storeBy", g.storeBy())
+          .threads(g.threads())
+          .forks(timing.forks())
+          .warmupIterations(timing.warmups())
+          .warmupTime(TimeValue.seconds(timing.warmupSeconds()))
+          .measurementIterations(timing.measurements())
+          .measurementTime(TimeValue.seconds(timing.measurementSeconds()))
+          .timeUnit(TimeUnit.SECONDS)
+          // the same fixed heap for every provider, so that GC sizing does not differ between them
+          .jvmArgsAppend("-Xms2g", "-Xmx2g")
+          .output(log.toString());
+      Collection<RunResult> run = new Runner(options.build()).run();
+      results.addAll(run);
+      System.out.printf(Locale.ROOT, "      %d results, %.1f min so far%n", run.size(),
+          (System.nanoTime() - started) / 6e10);
+    }
+    Path jmhJson = out.resolve("jmh-result.json");
+    try (PrintStream ps = new PrintStream(Files.newOutputStream(jmhJson), true, StandardCharsets.UTF_8)) {
+      ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
+    }
+
+    Path footprintJson = out.resolve("footprint.json");
+    if (footprint) {
+      System.out.println("Heap per entry, 1,000,000 entries, one JVM per provider and store-by:");
+      List<String> lines = new ArrayList<>();
+      for (String storeBy : new String[] {"reference", "value"}) {
+        for (String provider : "reference".equals(storeBy) ? ALL_MEMORY : JCACHE_MEMORY) {
+          String line = measureFootprint(provider, storeBy);
+          System.out.println("      " + line);
+          if (line.startsWith("{")) {
+            lines.add(line);
+          }
+        }
+      }
+      Files.writeString(footprintJson, "[\n" + String.join(",\n", lines) + "\n]\n");
+    }
+
+    String table = ResultsTable.render(jmhJson, footprint ? footprintJson : null);
+    Files.writeString(out.resolve("results.md"), table);
+    System.out.println();
+    System.out.print(table);
+    System.out.printf(Locale.ROOT, "Raw JMH JSON: %s; table: %s; took %.1f min%n", jmhJson,
+        out.resolve("results.md"), (System.nanoTime() - started) / 6e10);
+  }
+
+  /** Runs {@link io.jadugar.benchmarks.memory.Footprint} in a JVM of its own and returns its line. */
+  private static String measureFootprint(String provider, String storeBy)
+      throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-Xms3g", "-Xmx3g", "-XX:+UseG1GC",
+        "-cp", System.getProperty("java.class.path"),
+        "io.jadugar.benchmarks.memory.Footprint", provider, storeBy, "1000000")
+        .redirectErrorStream(true)
+        .start();
+    StringBuilder output = new StringBuilder();
+    String result = null;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        output.append(line).append('\n');
+        if (line.startsWith("{\"provider\"")) {
+          result = line;
+        }
+      }
+    }
+    int exit = p.waitFor();
+    return exit == 0 && result != null ? result
+        : provider + " by-" + storeBy + " failed (exit " + exit + "): " + output.toString().strip();
+  }
+}
