@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages of the real servers that store tests start on loopback ports.
 # redis-server/redis-tools: the Redis store's tests and TCK runs (single, Cluster, TLS, ACL);
-# memcached: the memcached store's tests and TCK runs.
-PACKAGES=(redis-server redis-tools memcached)
+# memcached: the memcached store's tests and TCK runs; openssl: the Redis TLS test makes its certificates.
+PACKAGES=(redis-server redis-tools memcached openssl)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
