@@ -1,0 +1,36 @@
+package io.jadugar.benchmarks.memcached;
+
+import io.jadugar.benchmarks.CacheTarget;
+import io.jadugar.benchmarks.CacheWorkloads;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * The workloads of {@link CacheWorkloads} on memcached: Jadugar's store and the raw client, on the
+ * server whose port is in {@code -Djadugar.bench.memcached.port}. The profile runs getHit, put and
+ * getAll100; capacity means nothing here (the server bounds the data).
+ */
+public class MemcachedStoreBenchmark extends CacheWorkloads {
+
+  /** Which provider: an id of {@link MemcachedProvider}. */
+  @Param({"jadugar", "memcached-native"})
+  public String provider;
+
+  /** Always {@code value}: a remote store holds bytes. A param only so that rows read like the memory table's. */
+  @Param({"value"})
+  public String storeBy;
+
+  @Override
+  protected CacheTarget open(int capacity) {
+    return MemcachedProvider.of(provider).open();
+  }
+
+  @Override
+  protected boolean storesByValue() {
+    return true;
+  }
+
+  @Override
+  protected void fill(CacheTarget target) {
+    fillInBatches(target, 1000);
+  }
+}
