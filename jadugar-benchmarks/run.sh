@@ -4,9 +4,13 @@
 #   jadugar-benchmarks/run.sh            short profile: under 15 minutes on 2 cores
 #   jadugar-benchmarks/run.sh --long     serious profile: 3 forks, longer iterations, about 2 hours
 #   jadugar-benchmarks/run.sh --only 'getHit|put' --no-footprint    a quick look at some workloads
+#   jadugar-benchmarks/run.sh --stores 'redis|memcached' --no-footprint    only the remote stores
 #
-# It builds Jadugar and the benchmarks jar from this work tree, runs JMH, and writes the raw JMH JSON,
-# the footprint measurements and the table (results.md) to jadugar-benchmarks/target/benchmark-results/.
+# It builds Jadugar and the benchmarks jar from this work tree, starts a redis-server and a memcached
+# of its own on free ports of 127.0.0.1 (never any other address; both stopped on exit), runs JMH, and
+# writes the raw JMH JSON, the footprint measurements, redis-benchmark's ceiling and the table
+# (results.md) to jadugar-benchmarks/target/benchmark-results/. Without redis-server or memcached
+# installed (apt-get install redis-server memcached), their groups are skipped with a message.
 # For anything else, run JMH yourself: java -jar jadugar-benchmarks/target/benchmarks.jar -h
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +27,89 @@ else
 fi
 echo "Built in $(( $(date +%s) - start )) s"
 
+out=jadugar-benchmarks/target/benchmark-results
+mkdir -p "$out"
+rm -f "$out/redis-benchmark.txt"
+run_dir=$(mktemp -d)
+server_pids=()
+stop_servers() {
+  # only the servers this script started, by the pids it recorded
+  for pid in "${server_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${server_pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$run_dir"
+}
+trap stop_servers EXIT
+trap 'exit 130' INT TERM
+
+# a loopback port nobody listens on: nothing answers a connection to it
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 20000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  echo "no free loopback port found" >&2
+  return 1
+}
+
+# waits until something accepts connections on 127.0.0.1:$1, up to 10 s
+await_port() {
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+remote_args=()
+if command -v redis-server >/dev/null; then
+  redis_port=$(free_port)
+  # no persistence: the benchmark's data is throwaway, and fsyncs would be measured too
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+    --pidfile "$run_dir/redis.pid" --logfile "$run_dir/redis.log" &
+  server_pids+=($!)
+  if await_port "$redis_port"; then
+    echo "redis-server on 127.0.0.1:$redis_port"
+    remote_args+=(--redis-port "$redis_port")
+    if command -v redis-benchmark >/dev/null; then
+      # the server's own ceiling: pipelined, many connections, no client library in the way
+      # (its quiet mode still redraws progress with carriage returns: keep only the result lines)
+      redis-benchmark -h 127.0.0.1 -p "$redis_port" -P 16 -q -t get,set -n 200000 \
+        | tr '\r' '\n' | grep 'requests per second' | tee "$out/redis-benchmark.txt"
+    else
+      echo "redis-benchmark not found: no server ceiling in the table"
+    fi
+  else
+    echo "redis-server did not start on 127.0.0.1:$redis_port; the Redis groups are skipped:" >&2
+    cat "$run_dir/redis.log" >&2 || true
+  fi
+else
+  echo "redis-server not found: the Redis groups are skipped (apt-get install redis-server)"
+fi
+if command -v memcached >/dev/null; then
+  memcached_port=$(free_port)
+  # -U 0: no UDP listener; -u root is needed when run as root (CI) and ignored otherwise
+  memcached -l 127.0.0.1 -p "$memcached_port" -U 0 -u root -P "$run_dir/memcached.pid" &
+  server_pids+=($!)
+  if await_port "$memcached_port"; then
+    echo "memcached on 127.0.0.1:$memcached_port"
+    remote_args+=(--memcached-port "$memcached_port")
+  else
+    echo "memcached did not start on 127.0.0.1:$memcached_port; the memcached groups are skipped" >&2
+  fi
+else
+  echo "memcached not found: the memcached groups are skipped (apt-get install memcached)"
+fi
+
 java -Xmx512m -cp jadugar-benchmarks/target/benchmarks.jar io.jadugar.benchmarks.report.Profile \
-  --out jadugar-benchmarks/target/benchmark-results "$@"
+  --out "$out" "${remote_args[@]}" "$@"
 echo "run.sh took $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s"

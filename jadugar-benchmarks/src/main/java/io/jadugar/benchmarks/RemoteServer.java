@@ -8,7 +8,10 @@ public final class RemoteServer {
 
   private RemoteServer() {}
 
-  /** The port in system property {@code property}; fails with a hint when run.sh did not set it. */
+  /**
+   * The port in system property {@code property}; fails with a hint when run.sh did not set it.
+   * The properties are named {@code bench.*}: Jadugar refuses unknown {@code jadugar.*} properties.
+   */
   public static int port(String property) {
     String value = System.getProperty(property);
     if (value == null || value.isBlank()) {

@@ -62,6 +62,6 @@ public enum MemcachedProvider {
   public abstract CacheTarget open();
 
   static String address() {
-    return RemoteServer.HOST + ":" + RemoteServer.port("jadugar.bench.memcached.port");
+    return RemoteServer.HOST + ":" + RemoteServer.port("bench.memcached.port");
   }
 }

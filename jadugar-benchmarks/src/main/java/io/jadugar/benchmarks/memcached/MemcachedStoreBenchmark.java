@@ -6,7 +6,7 @@ import org.openjdk.jmh.annotations.Param;
 
 /**
  * The workloads of {@link CacheWorkloads} on memcached: Jadugar's store and the raw client, on the
- * server whose port is in {@code -Djadugar.bench.memcached.port}. The profile runs getHit, put and
+ * server whose port is in {@code -Dbench.memcached.port}. The profile runs getHit, put and
  * getAll100; capacity means nothing here (the server bounds the data).
  */
 public class MemcachedStoreBenchmark extends CacheWorkloads {

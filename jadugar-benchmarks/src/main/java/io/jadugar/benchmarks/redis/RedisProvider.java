@@ -85,7 +85,7 @@ public enum RedisProvider {
   public abstract CacheTarget open();
 
   static int port() {
-    return RemoteServer.port("jadugar.bench.redis.port");
+    return RemoteServer.port("bench.redis.port");
   }
 
   /** Redisson pointed at the run's server, otherwise at Redisson's defaults (as a user would start). */

@@ -6,7 +6,7 @@ import org.openjdk.jmh.annotations.Param;
 
 /**
  * The workloads of {@link CacheWorkloads} on Redis: Jadugar's store, Redisson's JCache provider and
- * raw Redisson, on the server whose port is in {@code -Djadugar.bench.redis.port}. The profile runs
+ * raw Redisson, on the server whose port is in {@code -Dbench.redis.port}. The profile runs
  * getHit, put, getAll100 and putAll100; capacity means nothing here (the server bounds the data).
  */
 public class RedisStoreBenchmark extends CacheWorkloads {

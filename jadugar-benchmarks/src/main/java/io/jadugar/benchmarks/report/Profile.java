@@ -1,6 +1,8 @@
 package io.jadugar.benchmarks.report;
 
+import io.jadugar.benchmarks.memcached.MemcachedStoreBenchmark;
 import io.jadugar.benchmarks.memory.MemoryStoreBenchmark;
+import io.jadugar.benchmarks.redis.RedisStoreBenchmark;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,8 +35,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * long profile ({@code --long}) runs every workload at 1 and 2 threads with 3 forks of 5 × 2 s
  * warm-up and 5 × 2 s measurement: about two hours.
  *
- * <p>Usage: {@code Profile [--long] [--out DIR] [--only REGEX] [--no-footprint]}; {@code --only}
- * keeps the workloads whose method name matches, for a quick look at one of them.
+ * <p>The Redis and memcached groups run only when {@code --redis-port} / {@code --memcached-port}
+ * name a server on 127.0.0.1 (run.sh starts them); their forks get the port as a system property.
+ * A remote call costs tens of microseconds, so their short profile uses 2 warm-up iterations instead
+ * of 3: a second of warm-up is thousands of calls, enough for the JIT.
+ *
+ * <p>Usage: {@code Profile [--long] [--out DIR] [--only REGEX] [--no-footprint] [--redis-port P]
+ * [--memcached-port P] [--stores REGEX]}; {@code --only} keeps the workloads whose method name
+ * matches, {@code --stores} the stores ({@code memory}, {@code redis}, {@code memcached}) whose name
+ * matches, for a quick look at some of them.
  */
 public final class Profile {
 
@@ -43,11 +52,23 @@ public final class Profile {
   private static final String[] ALL_MEMORY = {JADUGAR, "caffeine-jcache", "ehcache", "cache2k", "caffeine-native"};
   private static final String[] ALL_WORKLOADS = {"getHit", "getMiss", "put", "invokeIncrement",
       "getAll100", "putAll100", "zipfGetOrPut"};
+  private static final String[] REDIS = {JADUGAR, "redisson-jcache", "redisson-native"};
+  private static final String[] REDIS_WORKLOADS = {"getHit", "put", "getAll100", "putAll100"};
+  private static final String[] MEMCACHED = {JADUGAR, "memcached-native"};
+  private static final String[] MEMCACHED_WORKLOADS = {"getHit", "put", "getAll100"};
   /** Workloads where a second thread tells something: contention on reads, writes and eviction. */
   private static final String[] CONTENDED = {"getHit", "put", "invokeIncrement", "zipfGetOrPut"};
 
-  /** One JMH run: workloads of one benchmark class for some providers, one store-by, one thread count. */
-  record Group(Class<?> benchmark, String[] methods, String[] providers, String storeBy, int threads) {
+  /**
+   * One JMH run: workloads of one benchmark class for some providers, one store-by, one thread count;
+   * {@code jvmArgs} go to its forks (a server's port), {@code remote} picks the remote timing.
+   */
+  record Group(Class<?> benchmark, String[] methods, String[] providers, String storeBy, int threads,
+      List<String> jvmArgs, boolean remote) {
+    Group(Class<?> benchmark, String[] methods, String[] providers, String storeBy, int threads) {
+      this(benchmark, methods, providers, storeBy, threads, List.of(), false);
+    }
+
     int trials() {
       return methods.length * providers.length;
     }
@@ -70,7 +91,7 @@ public final class Profile {
 
   private Profile() {}
 
-  static List<Group> groups(boolean longProfile) {
+  static List<Group> groups(boolean longProfile, Integer redisPort, Integer memcachedPort) {
     List<Group> groups = new ArrayList<>();
     Class<?> memory = MemoryStoreBenchmark.class;
     // caffeine-native has no store-by-value: it only joins the by-reference groups
@@ -79,8 +100,23 @@ public final class Profile {
     groups.add(new Group(memory, longProfile ? ALL_WORKLOADS : CONTENDED, ALL_MEMORY, "reference", 2));
     groups.add(new Group(memory, longProfile ? ALL_WORKLOADS : new String[] {"getHit", "put"},
         JCACHE_MEMORY, "value", 2));
-    // Redis and memcached stores add their groups here, on their own benchmark classes
+    // remote stores: 1 thread, by value (they hold bytes); the network, not the thread count, is the story
+    if (redisPort != null) {
+      groups.add(new Group(RedisStoreBenchmark.class, REDIS_WORKLOADS, REDIS, "value", 1,
+          List.of("-Dbench.redis.port=" + redisPort), true));
+    }
+    if (memcachedPort != null) {
+      groups.add(new Group(MemcachedStoreBenchmark.class, MEMCACHED_WORKLOADS, MEMCACHED, "value", 1,
+          // the client logs through its own stderr logger unless told to use SLF4J (kept at warn)
+          List.of("-Dbench.memcached.port=" + memcachedPort,
+              "-Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger"), true));
+    }
     return groups;
+  }
+
+  /** The store a group measures: its benchmark class's name without "StoreBenchmark", in lower case. */
+  static String store(Group g) {
+    return g.benchmark().getSimpleName().replace("StoreBenchmark", "").toLowerCase(Locale.ROOT);
   }
 
   /** Runs the profile; see the class comment for the arguments. */
@@ -89,6 +125,9 @@ public final class Profile {
     boolean footprint = true;
     Path out = Path.of("target", "benchmark-results");
     String only = null;
+    Integer redisPort = null;
+    Integer memcachedPort = null;
+    String stores = ".*";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--long" -> longProfile = true;
@@ -96,23 +135,42 @@ public final class Profile {
         case "--no-footprint" -> footprint = false;
         case "--out" -> out = Path.of(args[++i]);
         case "--only" -> only = args[++i];
+        case "--redis-port" -> redisPort = Integer.valueOf(args[++i]);
+        case "--memcached-port" -> memcachedPort = Integer.valueOf(args[++i]);
+        case "--stores" -> stores = args[++i];
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]
-            + "; expected [--long] [--out DIR] [--only REGEX] [--no-footprint]");
+            + "; expected [--long] [--out DIR] [--only REGEX] [--no-footprint] [--redis-port P]"
+            + " [--memcached-port P] [--stores REGEX]");
       }
     }
     Timing timing = longProfile ? new Timing(3, 5, 2, 5, 2) : new Timing(1, 3, 1, 3, 1);
+    Timing remoteTiming = longProfile ? timing : new Timing(1, 2, 1, 3, 1);
+    if (redisPort == null) {
+      System.out.println("No --redis-port: the Redis groups are skipped");
+    }
+    if (memcachedPort == null) {
+      System.out.println("No --memcached-port: the memcached groups are skipped");
+    }
     List<Group> groups = new ArrayList<>();
     String filter = only == null ? ".*" : only;
-    for (Group g : groups(longProfile)) {
+    for (Group g : groups(longProfile, redisPort, memcachedPort)) {
+      if (!store(g).matches(stores)) {
+        continue;
+      }
       String[] methods = Arrays.stream(g.methods()).filter(m -> m.matches(filter)).toArray(String[]::new);
       if (methods.length > 0) {
-        groups.add(new Group(g.benchmark(), methods, g.providers(), g.storeBy(), g.threads()));
+        groups.add(new Group(g.benchmark(), methods, g.providers(), g.storeBy(), g.threads(), g.jvmArgs(),
+            g.remote()));
       }
     }
     Files.createDirectories(out);
     int trials = groups.stream().mapToInt(Group::trials).sum();
+    double seconds = 0;
+    for (Group g : groups) {
+      seconds += g.trials() * (g.remote() ? remoteTiming : timing).secondsPerTrial();
+    }
     System.out.printf(Locale.ROOT, "%s profile: %d trials, about %.0f min of JMH, plus the footprint%n",
-        longProfile ? "Long" : "Short", trials, trials * timing.secondsPerTrial() / 60);
+        longProfile ? "Long" : "Short", trials, seconds / 60);
 
     long started = System.nanoTime();
     List<RunResult> results = new ArrayList<>();
@@ -121,19 +179,22 @@ public final class Profile {
       n++;
       Path log = out.resolve("jmh-" + n + ".log");
       System.out.printf(Locale.ROOT, "[%d/%d] %s (log: %s)%n", n, groups.size(), g, log);
+      Timing t = g.remote() ? remoteTiming : timing;
+      List<String> jvmArgs = new ArrayList<>(List.of("-Xms2g", "-Xmx2g"));
+      jvmArgs.addAll(g.jvmArgs());
       ChainedOptionsBuilder options = new OptionsBuilder()
           .include(g.benchmark().getName() + "\\.(" + String.join("|", g.methods()) + ")$")
           .param("provider", g.providers())
           .param("storeBy", g.storeBy())
           .threads(g.threads())
-          .forks(timing.forks())
-          .warmupIterations(timing.warmups())
-          .warmupTime(TimeValue.seconds(timing.warmupSeconds()))
-          .measurementIterations(timing.measurements())
-          .measurementTime(TimeValue.seconds(timing.measurementSeconds()))
+          .forks(t.forks())
+          .warmupIterations(t.warmups())
+          .warmupTime(TimeValue.seconds(t.warmupSeconds()))
+          .measurementIterations(t.measurements())
+          .measurementTime(TimeValue.seconds(t.measurementSeconds()))
           .timeUnit(TimeUnit.SECONDS)
           // the same fixed heap for every provider, so that GC sizing does not differ between them
-          .jvmArgsAppend("-Xms2g", "-Xmx2g")
+          .jvmArgsAppend(jvmArgs.toArray(String[]::new))
           .output(log.toString());
       Collection<RunResult> run = new Runner(options.build()).run();
       results.addAll(run);

@@ -21,9 +21,16 @@ import java.util.TreeMap;
  * <p>Provider ids decide the columns: {@code jadugar...} is Jadugar, {@code ...-native} is a ceiling
  * that is shown but never counted as a peer, anything else is a JCache peer.
  *
+ * <p>The remote stores' tables compare with the peer each target names instead (see {@link #remoteRatio}),
+ * and a {@code redis-benchmark.txt} next to the JMH JSON (run.sh writes it) adds the server's own
+ * ceiling under the Redis table.
+ *
  * <p>Usage: {@code ResultsTable <jmh-result.json> [footprint.json]}; prints the markdown.
  */
 public final class ResultsTable {
+
+  private static final String REDIS_SUITE = "RedisStoreBenchmark";
+  private static final String MEMCACHED_SUITE = "MemcachedStoreBenchmark";
 
   /** The order workloads are listed in; others follow by name. */
   private static final List<String> METHOD_ORDER = List.of("getHit", "getMiss", "put",
@@ -72,6 +79,9 @@ public final class ResultsTable {
       List<String> providers = ordered(providersBySuite.get(suite.getKey()));
       throughputTable(out, suite.getKey(), suite.getValue(), providers);
       hitRatioTable(out, suite.getValue(), providers);
+      if (REDIS_SUITE.equals(suite.getKey())) {
+        redisCeiling(out, jmhJson.toAbsolutePath().resolveSibling("redis-benchmark.txt"));
+      }
     }
     if (footprintJson != null && Files.exists(footprintJson)) {
       footprintTable(out, (List<?>) Json.parse(Files.readString(footprintJson, StandardCharsets.UTF_8)));
@@ -83,7 +93,8 @@ public final class ResultsTable {
       Map<RowKey, Map<String, Map<?, ?>>> rows, List<String> providers) {
     out.append("### ").append(suite).append(": throughput (ops/s, higher is better; ± is half the spread"
         + " between the slowest and the fastest measured iteration)\n\n");
-    header(out, "workload", providers, "Jadugar ÷ best JCache peer");
+    boolean remote = REDIS_SUITE.equals(suite) || MEMCACHED_SUITE.equals(suite);
+    header(out, "workload", providers, remote ? "Jadugar vs the target's peer (target)" : "Jadugar ÷ best JCache peer");
     for (Map.Entry<RowKey, Map<String, Map<?, ?>>> row : rows.entrySet()) {
       out.append("| ").append(row.getKey().label()).append(" |");
       Map<String, Double> scores = new LinkedHashMap<>();
@@ -106,9 +117,67 @@ public final class ResultsTable {
         }
         out.append(" |");
       }
-      out.append(' ').append(ratio(scores, false)).append(" |\n");
+      String last = remote ? remoteRatio(suite, row.getKey().method(), scores) : ratio(scores, false);
+      out.append(' ').append(last).append(" |\n");
     }
     out.append('\n');
+  }
+
+  /**
+   * The comparison issue 7's targets name, per remote store and workload. Single operations are
+   * compared by latency (time per op, Jadugar ÷ peer: lower is better) against the raw client a
+   * user would otherwise call; Redis batches by throughput (Jadugar ÷ peer: higher is better)
+   * against Redisson's JCache provider, the JCache a user would otherwise pick. With one thread,
+   * time per op is the inverse of ops/s, so both come from the same throughput scores.
+   */
+  static String remoteRatio(String suite, String method, Map<String, Double> scores) {
+    Double jadugar = scores.get("jadugar");
+    boolean batch = method.endsWith("All100");
+    if (REDIS_SUITE.equals(suite) && batch) {
+      return throughputVs(jadugar, scores.get("redisson-jcache"), "redisson-jcache", "≥ 5×");
+    }
+    if (REDIS_SUITE.equals(suite)) {
+      return latencyVs(jadugar, scores.get("redisson-native"), "redisson-native", "≤ 1.15×");
+    }
+    return latencyVs(jadugar, scores.get("memcached-native"), "memcached-native",
+        "getAll100".equals(method) ? "≤ 1.2×" : null);
+  }
+
+  private static String latencyVs(Double jadugar, Double peer, String name, String target) {
+    if (jadugar == null || peer == null || jadugar == 0) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%.2f× time/op vs %s%s", peer / jadugar, name,
+        target == null ? "" : " (" + target + ")");
+  }
+
+  private static String throughputVs(Double jadugar, Double peer, String name, String target) {
+    if (jadugar == null || peer == null || peer == 0) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%.2f× ops/s vs %s (%s)", jadugar / peer, name, target);
+  }
+
+  /** The server's own ceiling, from redis-benchmark's quiet output ("SET: 123456.79 requests per second, ..."). */
+  private static void redisCeiling(StringBuilder out, Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    List<String> parts = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      // the quiet mode redraws its progress with carriage returns: the last segment is the result
+      String last = line.substring(line.lastIndexOf('\r') + 1).trim();
+      int colon = last.indexOf(':');
+      int rps = last.indexOf(" requests per second");
+      if (colon > 0 && rps > colon) {
+        double v = Double.parseDouble(last.substring(colon + 1, rps).trim());
+        parts.add(last.substring(0, colon) + " " + si(v) + " ops/s");
+      }
+    }
+    if (!parts.isEmpty()) {
+      out.append("Server ceiling on the same redis-server (`redis-benchmark -P 16 -q -t get,set -n 200000`,"
+          + " 50 connections, 16 commands per round trip): ").append(String.join(", ", parts)).append(".\n\n");
+    }
   }
 
   private static void hitRatioTable(StringBuilder out, Map<RowKey, Map<String, Map<?, ?>>> rows,
