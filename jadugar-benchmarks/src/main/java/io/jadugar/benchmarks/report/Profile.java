@@ -37,8 +37,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>The Redis and memcached groups run only when {@code --redis-port} / {@code --memcached-port}
  * name a server on 127.0.0.1 (run.sh starts them); their forks get the port as a system property.
- * A remote call costs tens of microseconds, so their short profile uses 2 warm-up iterations instead
- * of 3: a second of warm-up is thousands of calls, enough for the JIT.
+ * Their short profile is 2 × 1 s warm-up and 2 × 1 s measurement (about 2 minutes for both stores),
+ * so that the whole run.sh, memory groups and footprint included, stays under 15 minutes; each
+ * remote trial also pays about 3 s to connect, fill 32,768 entries and delete them again.
  *
  * <p>Usage: {@code Profile [--long] [--out DIR] [--only REGEX] [--no-footprint] [--redis-port P]
  * [--memcached-port P] [--stores REGEX]}; {@code --only} keeps the workloads whose method name
@@ -86,6 +87,11 @@ public final class Profile {
     /** Seconds per trial, with about 1.5 s per fork for starting the JVM and filling the cache. */
     double secondsPerTrial() {
       return forks * (warmups * warmupSeconds + measurements * measurementSeconds + 1.5);
+    }
+
+    /** Seconds per remote trial: connecting, filling over the network and cleaning up take about 3 s. */
+    double secondsPerRemoteTrial() {
+      return forks * (warmups * warmupSeconds + measurements * measurementSeconds + 3);
     }
   }
 
@@ -144,7 +150,7 @@ public final class Profile {
       }
     }
     Timing timing = longProfile ? new Timing(3, 5, 2, 5, 2) : new Timing(1, 3, 1, 3, 1);
-    Timing remoteTiming = longProfile ? timing : new Timing(1, 2, 1, 3, 1);
+    Timing remoteTiming = longProfile ? timing : new Timing(1, 2, 1, 2, 1);
     if (redisPort == null) {
       System.out.println("No --redis-port: the Redis groups are skipped");
     }
@@ -167,7 +173,7 @@ public final class Profile {
     int trials = groups.stream().mapToInt(Group::trials).sum();
     double seconds = 0;
     for (Group g : groups) {
-      seconds += g.trials() * (g.remote() ? remoteTiming : timing).secondsPerTrial();
+      seconds += g.trials() * (g.remote() ? remoteTiming.secondsPerRemoteTrial() : timing.secondsPerTrial());
     }
     System.out.printf(Locale.ROOT, "%s profile: %d trials, about %.0f min of JMH, plus the footprint%n",
         longProfile ? "Long" : "Short", trials, seconds / 60);
