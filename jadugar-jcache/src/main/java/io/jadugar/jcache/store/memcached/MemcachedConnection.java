@@ -25,6 +25,8 @@ import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.NodeLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,7 @@ final class MemcachedConnection implements StoreClient {
   /** Multi-get requests sent, one per server a batch touches. */
   final AtomicLong multiGets = new AtomicLong();
   private final MemcachedClient[] clients;
+  private final NodeLocator[] locators;
 
   MemcachedConnection(String serverList, Settings settings) {
     this.servers = parseServers(serverList);
@@ -82,6 +85,12 @@ final class MemcachedConnection implements StoreClient {
     } catch (IOException e) {
       close();
       throw new CacheException("Cannot start the memcached client for " + servers + ": " + e.getMessage(), e);
+    }
+    // getNodeLocator() copies the whole ketama ring on every call: take each client's copy once
+    // (static mode: the ring never changes; its nodes report the live connection state)
+    this.locators = new NodeLocator[n];
+    for (int i = 0; i < n; i++) {
+      locators[i] = clients[i].getNodeLocator();
     }
     awaitConnections();
     LOG.info("memcached store on {} (failure mode {}, item size limit {} bytes, {} connection(s) per server)",
@@ -124,10 +133,20 @@ final class MemcachedConnection implements StoreClient {
     return clients.length == 1 ? clients[0] : clients[ThreadLocalRandom.current().nextInt(clients.length)];
   }
 
+  /** The node of {@code client} that holds {@code key}. */
+  MemcachedNode primary(MemcachedClient client, String key) {
+    for (int i = 0; i < clients.length; i++) {
+      if (clients[i] == client) {
+        return locators[i].getPrimary(key);
+      }
+    }
+    return client.getNodeLocator().getPrimary(key);
+  }
+
   /** The server that holds {@code key} now, for error messages. */
   String serverOf(String key) {
     try {
-      SocketAddress a = clients[0].getNodeLocator().getPrimary(key).getSocketAddress();
+      SocketAddress a = locators[0].getPrimary(key).getSocketAddress();
       return describe(a);
     } catch (RuntimeException e) {
       return servers.toString();

@@ -81,7 +81,7 @@ final class MemcachedStore implements Store {
   String keyPrefix() {
     Long last = lastGeneration;
     MemcachedClient client = conn.client();
-    if (last != null && !client.getNodeLocator().getPrimary(generationKey).isActive()) {
+    if (last != null && !conn.primary(client, generationKey).isActive()) {
       // the generation's server is down: another server would start a new generation and turn
       // every entry of the cache into a miss, so go on with the last one this JVM read
       return namespace + ":" + last + ":";
@@ -152,7 +152,7 @@ final class MemcachedStore implements Store {
     MemcachedClient client = conn.client();
     Set<java.net.SocketAddress> nodes = new LinkedHashSet<>();
     for (String k : mkeys) {
-      nodes.add(client.getNodeLocator().getPrimary(k).getSocketAddress());
+      nodes.add(conn.primary(client, k).getSocketAddress());
     }
     conn.multiGets.addAndGet(nodes.size());
     BulkFuture<Map<String, CASValue<byte[]>>> f = client.asyncGetsBulk(mkeys, TC);
