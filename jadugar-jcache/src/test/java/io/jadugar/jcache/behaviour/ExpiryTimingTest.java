@@ -369,21 +369,6 @@ class ExpiryTimingTest extends BehaviourTestBase {
     }
   }
 
-  static final class SetValue implements EntryProcessor<String, Integer, Void>, Serializable {
-    private static final long serialVersionUID = 1L;
-    private final int value;
-
-    SetValue(int value) {
-      this.value = value;
-    }
-
-    @Override
-    public Void process(MutableEntry<String, Integer> entry, Object... arguments) {
-      entry.setValue(value);
-      return null;
-    }
-  }
-
   static final class UpdateIfPresent
       implements EntryProcessor<String, Integer, Boolean>, Serializable {
     private static final long serialVersionUID = 1L;

@@ -646,21 +646,6 @@ class ListenerEventsTest extends BehaviourTestBase {
     }
   }
 
-  static final class SetValue implements EntryProcessor<String, Integer, Void>, Serializable {
-    private static final long serialVersionUID = 1L;
-    private final int value;
-
-    SetValue(int value) {
-      this.value = value;
-    }
-
-    @Override
-    public Void process(MutableEntry<String, Integer> entry, Object... arguments) {
-      entry.setValue(value);
-      return null;
-    }
-  }
-
   static final class ReadOnly implements EntryProcessor<String, Integer, Integer>, Serializable {
     private static final long serialVersionUID = 1L;
 
