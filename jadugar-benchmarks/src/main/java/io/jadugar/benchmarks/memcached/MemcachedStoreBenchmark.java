@@ -2,6 +2,7 @@ package io.jadugar.benchmarks.memcached;
 
 import io.jadugar.benchmarks.CacheTarget;
 import io.jadugar.benchmarks.CacheWorkloads;
+import io.jadugar.benchmarks.RemoteStoreWorkloads;
 import org.openjdk.jmh.annotations.Param;
 
 /**
@@ -9,28 +10,14 @@ import org.openjdk.jmh.annotations.Param;
  * server whose port is in {@code -Dbench.memcached.port}. The profile runs getHit, put and
  * getAll100; capacity means nothing here (the server bounds the data).
  */
-public class MemcachedStoreBenchmark extends CacheWorkloads {
+public class MemcachedStoreBenchmark extends RemoteStoreWorkloads {
 
   /** Which provider: an id of {@link MemcachedProvider}. */
   @Param({"jadugar", "memcached-native"})
   public String provider;
 
-  /** Always {@code value}: a remote store holds bytes. A param only so that rows read like the memory table's. */
-  @Param({"value"})
-  public String storeBy;
-
   @Override
   protected CacheTarget open(int capacity) {
     return MemcachedProvider.of(provider).open();
-  }
-
-  @Override
-  protected boolean storesByValue() {
-    return true;
-  }
-
-  @Override
-  protected void fill(CacheTarget target) {
-    fillInBatches(target, 1000);
   }
 }

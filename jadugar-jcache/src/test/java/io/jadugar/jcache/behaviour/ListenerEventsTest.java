@@ -355,7 +355,7 @@ class ListenerEventsTest extends BehaviourTestBase {
         "setValue on a present key");
     assertEquals(1, listener.eventsOfType(UPDATED).get(0).oldValue);
 
-    assertEquals(2, cache.invoke("k", new ReadOnly()));
+    assertEquals(2, cache.invoke("k", new GetValue()));
     assertEquals(2, listener.size(), "an invoke that only reads must not raise an event");
 
     cache.invoke("k", new Remove());
@@ -643,15 +643,6 @@ class ListenerEventsTest extends BehaviourTestBase {
     @Override
     public boolean evaluate(CacheEntryEvent<? extends String, ? extends Integer> event) {
       return event.getEventType() == type;
-    }
-  }
-
-  static final class ReadOnly implements EntryProcessor<String, Integer, Integer>, Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Integer process(MutableEntry<String, Integer> entry, Object... arguments) {
-      return entry.getValue();
     }
   }
 

@@ -560,15 +560,6 @@ class ReadWriteThroughTest extends BehaviourTestBase {
     }
   }
 
-  static final class GetValue implements EntryProcessor<String, Integer, Integer>, Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Integer process(MutableEntry<String, Integer> entry, Object... arguments) {
-      return entry.getValue();
-    }
-  }
-
   static final class RemoveEntry implements EntryProcessor<String, Integer, Void>, Serializable {
     private static final long serialVersionUID = 1L;
 
