@@ -9,12 +9,14 @@ import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
-import com.esotericsoftware.kryo.util.Pool;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
- * Kryo 5, the default serializer: compact and fast. Instances are pooled because a {@link Kryo} is
- * not thread-safe. Classes are written by name, checked against the allow-list before they are
+ * Kryo 5, the default serializer: compact and fast. Instances, with their input and output, are
+ * pooled because a {@link Kryo} is not thread-safe. Classes are written by name, checked against the allow-list before they are
  * loaded; classes without a no-argument constructor are created through Objenesis; the JDK's
  * immutable collections have their own serializers. What Kryo still cannot handle (the JDK's
  * unmodifiable wrappers, for one) {@link Serialization} writes with Java serialization instead.
@@ -24,20 +26,35 @@ public final class KryoSerializer implements Serializer {
   /** Frame id of Kryo. */
   public static final byte ID = 1;
 
+  private static final byte[] EMPTY = new byte[0];
+
   private static final String[] JDK_WRAPPERS = {
       "java.util.Collections$UnmodifiableCollection", "java.util.Collections$UnmodifiableMap",
       "java.util.Collections$SynchronizedCollection", "java.util.Collections$SynchronizedMap",
       "java.util.Collections$CheckedCollection", "java.util.Collections$CheckedMap",
       "java.util.Arrays$ArrayList"};
 
-  private final Pool<Kryo> pool;
-  private final Pool<Output> outputs;
+  private final LocalPool<Context> pool;
+
+  /** A Kryo and the buffers it reads and writes with, taken from the pool together. */
+  private static final class Context {
+    final Kryo kryo;
+    final Input input = new Input();
+    final Output output = new Output(256, -1);
+
+    Context(Kryo kryo) {
+      this.kryo = kryo;
+    }
+  }
 
   /**
    * A serializer that loads classes through {@code classLoader} and refuses the ones
-   * {@code allowList} does not allow; {@code null} allows all (for in-process copies only).
+   * {@code allowList} does not allow; {@code null} allows all, for in-process copies only: then
+   * a class is written as a number that only this instance can read back, not by its name (less
+   * to write, and no class name to read, hash and look up on every read).
    */
   public KryoSerializer(ClassLoader classLoader, ClassAllowList allowList) {
+    ClassIds ids = allowList == null ? new ClassIds() : null;
     JavaSerializer java = new JavaSerializer(classLoader, allowList);
     com.esotericsoftware.kryo.Serializer<Object> javaFallback = new com.esotericsoftware.kryo.Serializer<>() {
       @Override
@@ -53,33 +70,25 @@ public final class KryoSerializer implements Serializer {
         return java.deserialize(input.readBytes(n), 0, n);
       }
     };
-    this.pool = new Pool<>(true, false, 16) {
-      @Override
-      protected Kryo create() {
-        Kryo kryo = new Kryo(new CheckingClassResolver(allowList), new MapReferenceResolver());
-        kryo.setRegistrationRequired(false);
-        kryo.setReferences(true);
-        kryo.setClassLoader(classLoader);
-        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
-        // the JDK's wrappers cannot be rebuilt field by field (their add() throws): Java
-        // serialization inside the Kryo stream, still behind the allow-list
-        for (String wrapper : JDK_WRAPPERS) {
-          try {
-            kryo.addDefaultSerializer(Class.forName(wrapper), javaFallback);
-          } catch (ClassNotFoundException e) {
-            // not in this JDK
-          }
+    this.pool = new LocalPool<>(() -> {
+      Kryo kryo = new Kryo(ids == null ? new CheckingClassResolver(allowList) : new InProcessClassResolver(ids),
+          new MapReferenceResolver());
+      kryo.setRegistrationRequired(false);
+      kryo.setReferences(true);
+      kryo.setClassLoader(classLoader);
+      kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+      ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+      // the JDK's wrappers cannot be rebuilt field by field (their add() throws): Java
+      // serialization inside the Kryo stream, still behind the allow-list
+      for (String wrapper : JDK_WRAPPERS) {
+        try {
+          kryo.addDefaultSerializer(Class.forName(wrapper), javaFallback);
+        } catch (ClassNotFoundException e) {
+          // not in this JDK
         }
-        return kryo;
       }
-    };
-    this.outputs = new Pool<>(true, false, 16) {
-      @Override
-      protected Output create() {
-        return new Output(256, -1);
-      }
-    };
+      return new Context(kryo);
+    });
   }
 
   @Override
@@ -94,26 +103,26 @@ public final class KryoSerializer implements Serializer {
 
   @Override
   public byte[] serialize(Object value) {
-    Kryo kryo = pool.obtain();
-    Output out = outputs.obtain();
+    Context c = pool.obtain();
+    Output out = c.output;
     try {
       out.reset();
-      kryo.writeClassAndObject(out, value);
+      c.kryo.writeClassAndObject(out, value);
       return out.toBytes();
     } finally {
       if (out.getBuffer().length > 64 * 1024) {
         out.setBuffer(new byte[256], -1); // do not pin a huge buffer in the pool
       }
-      outputs.free(out);
-      pool.free(kryo);
+      pool.free(c);
     }
   }
 
   @Override
   public Object deserialize(byte[] bytes, int offset, int length) {
-    Kryo kryo = pool.obtain();
+    Context c = pool.obtain();
     try {
-      return kryo.readClassAndObject(new Input(bytes, offset, length));
+      c.input.setBuffer(bytes, offset, length);
+      return c.kryo.readClassAndObject(c.input);
     } catch (KryoException e) {
       Throwable cause = e.getCause();
       while (cause != null) {
@@ -124,7 +133,8 @@ public final class KryoSerializer implements Serializer {
       }
       throw e;
     } finally {
-      pool.free(kryo);
+      c.input.setBuffer(EMPTY); // do not keep the caller's bytes reachable from the pool
+      pool.free(c);
     }
   }
 
@@ -150,6 +160,75 @@ public final class KryoSerializer implements Serializer {
         allowList.check(type.getName());
       }
       return super.registerImplicit(type);
+    }
+  }
+
+  /** Numbers for classes, shared by the pooled instances of one in-process serializer. */
+  private static final class ClassIds {
+    private final Map<Class<?>, Integer> ids = new ConcurrentHashMap<>();
+    private volatile Class<?>[] classes = new Class<?>[0];
+
+    int idOf(Class<?> type) {
+      Integer id = ids.get(type);
+      return id != null ? id : add(type);
+    }
+
+    private synchronized int add(Class<?> type) {
+      Integer id = ids.get(type);
+      if (id == null) {
+        Class<?>[] grown = Arrays.copyOf(classes, classes.length + 1);
+        grown[classes.length] = type;
+        classes = grown; // published before the id, so a reader always finds the class
+        id = grown.length - 1;
+        ids.put(type, id);
+      }
+      return id;
+    }
+
+    Class<?> classOf(int id) {
+      Class<?>[] c = classes;
+      if (id < 0 || id >= c.length) {
+        throw new KryoException("Unknown in-process class id " + id);
+      }
+      return c[id];
+    }
+  }
+
+  /**
+   * Writes classes Kryo has no id for as {@link ClassIds} numbers above the ids Kryo registers
+   * itself, instead of by name.
+   */
+  private static final class InProcessClassResolver extends DefaultClassResolver {
+    /** Above every id Kryo gives its own registrations (a two-byte varint). */
+    private static final int BASE = 1024;
+    private final ClassIds ids;
+
+    InProcessClassResolver(ClassIds ids) {
+      this.ids = ids;
+    }
+
+    @Override
+    public Registration writeClass(Output output, Class type) {
+      if (type == null) {
+        return super.writeClass(output, null);
+      }
+      Registration registration = kryo.getRegistration(type);
+      if (registration.getId() != NAME) {
+        return super.writeClass(output, type);
+      }
+      output.writeVarInt(BASE + ids.idOf(type), true);
+      return registration;
+    }
+
+    @Override
+    public Registration readClass(Input input) {
+      int start = input.position();
+      int id = input.readVarInt(true);
+      if (id >= BASE) {
+        return kryo.getRegistration(ids.classOf(id - BASE));
+      }
+      input.setPosition(start);
+      return super.readClass(input);
     }
   }
 }
