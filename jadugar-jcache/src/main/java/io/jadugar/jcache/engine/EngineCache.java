@@ -14,6 +14,7 @@ import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
 import java.io.Closeable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -159,13 +160,20 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     requireOpen();
-    Map<Object, K> byStoreKey = encodeKeys(keys);
+    Objects.requireNonNull(keys, "keys");
+    // two arrays, not a map from store key to key: a batch read is mostly this bookkeeping
+    Object[] userKeys = keys.toArray();
+    Object[] storeKeys = new Object[userKeys.length];
+    for (int i = 0; i < userKeys.length; i++) {
+      storeKeys[i] = codec.encodeKey(Objects.requireNonNull(userKeys[i], "a key in keys"));
+    }
     long start = statisticsEnabled ? System.nanoTime() : 0L;
-    Map<Object, StoreEntry> found = store.getAll(byStoreKey.keySet());
-    Map<K, V> result = new HashMap<>(keys.size() * 2);
+    Map<Object, StoreEntry> found = store.getAll(Arrays.asList(storeKeys));
+    Map<K, V> result = new HashMap<>((int) (found.size() / 0.75f) + 1);
     List<K> missing = new ArrayList<>();
-    byStoreKey.forEach((storeKey, key) -> {
-      StoreEntry entry = live(key, found.get(storeKey));
+    for (int i = 0; i < userKeys.length; i++) {
+      K key = typedKey(userKeys[i]);
+      StoreEntry entry = live(key, found.get(storeKeys[i]));
       V value = entry == null ? null : valueOf(key, entry, true);
       if (value == null) {
         missing.add(key);
@@ -173,7 +181,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         touch(entry);
         result.put(key, value);
       }
-    });
+    }
     if (statisticsEnabled) {
       statistics.hits(result.size());
       statistics.misses(missing.size());
@@ -308,51 +316,74 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   public void putAll(Map<? extends K, ? extends V> map) {
     requireOpen();
     Objects.requireNonNull(map, "map");
+    // parallel arrays of keys, values and store keys, not maps: a batch is mostly this bookkeeping
+    Object[] keys = new Object[map.size()];
+    Object[] values = new Object[keys.length];
+    int n = 0;
     for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
       checkTypes(e.getKey(), e.getValue());
+      if (n == keys.length) { // a concurrent map that grew while we read it
+        keys = Arrays.copyOf(keys, n * 2 + 1);
+        values = Arrays.copyOf(values, keys.length);
+      }
+      keys[n] = e.getKey();
+      values[n++] = e.getValue();
     }
     long start = statisticsEnabled ? System.nanoTime() : 0L;
-    Map<K, V> toStore = new LinkedHashMap<>(map);
     CacheWriterException writeFailure = null;
     if (writer != null) {
-      List<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(map.size());
-      for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
-        entries.add(new CacheEntry<>(e.getKey(), e.getValue()));
+      List<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        entries.add(new CacheEntry<>(typedKey(keys[i]), typedValue(values[i])));
       }
       try {
         writer.writeAll(entries);
       } catch (Exception e) {
         writeFailure = writerException(e);
         // what the writer left in the collection was not written: keep it out of the cache too
-        for (Cache.Entry<? extends K, ? extends V> notWritten : entries) {
-          toStore.remove(notWritten.getKey());
+        Set<Object> notWritten = new HashSet<>();
+        for (Cache.Entry<? extends K, ? extends V> left : entries) {
+          notWritten.add(left.getKey());
         }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+          if (!notWritten.contains(keys[i])) {
+            keys[kept] = keys[i];
+            values[kept++] = values[i];
+          }
+        }
+        n = kept;
       }
     }
-    Map<Object, K> byStoreKey = new LinkedHashMap<>();
-    for (K key : toStore.keySet()) {
-      byStoreKey.put(codec.encodeKey(key), key);
+    Object[] storeKeys = new Object[n];
+    for (int i = 0; i < n; i++) {
+      storeKeys[i] = codec.encodeKey(keys[i]);
     }
     // the current entries matter only for events and for an expiry policy that tells creation
     // from update; without either, a remote store writes the batch in one round trip
     boolean needsCurrent = events.hasListeners(EventType.CREATED) || events.hasListeners(EventType.UPDATED)
         || events.hasListeners(EventType.EXPIRED) || !eternal;
-    Map<Object, StoreEntry> existing = needsCurrent ? store.getAll(byStoreKey.keySet()) : Map.of();
+    Map<Object, StoreEntry> existing = needsCurrent && n > 0 ? store.getAll(Arrays.asList(storeKeys)) : Map.of();
     long now = System.currentTimeMillis();
-    List<StoreEntry> writes = new ArrayList<>(byStoreKey.size());
+    List<StoreEntry> writes = new ArrayList<>(n);
+    // which key each write is, for the events
+    int[] writeOf = events.hasListeners() ? new int[n] : null;
     List<Object> dropExpired = new ArrayList<>();
-    byStoreKey.forEach((storeKey, key) -> {
-      StoreEntry current = existing.get(storeKey);
+    for (int i = 0; i < n; i++) {
+      StoreEntry current = existing.get(storeKeys[i]);
       boolean live = current != null && !current.isExpiredAt(now);
       long expireAt = live ? expiry.onUpdate(now, current.expireAt()) : expiry.onCreation(now);
       if (!live && expireAt <= now) {
         if (current != null) {
-          dropExpired.add(storeKey);
+          dropExpired.add(storeKeys[i]);
         }
-        return;
+        continue;
       }
-      writes.add(new StoreEntry(storeKey, codec.encodeValue(toStore.get(key)), expireAt));
-    });
+      if (writeOf != null) {
+        writeOf[writes.size()] = i;
+      }
+      writes.add(new StoreEntry(storeKeys[i], codec.encodeValue(values[i]), expireAt));
+    }
     store.putAll(writes);
     if (!dropExpired.isEmpty()) {
       store.removeAll(dropExpired);
@@ -361,25 +392,37 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       statistics.puts(writes.size());
       statistics.putTime(System.nanoTime() - start);
     }
-    if (events.hasListeners()) {
-      for (StoreEntry written : writes) {
-        K key = byStoreKey.get(written.key());
-        StoreEntry current = existing.get(written.key());
+    if (writeOf != null) {
+      for (int w = 0; w < writes.size(); w++) {
+        int i = writeOf[w];
+        K key = typedKey(keys[i]);
+        V value = typedValue(values[i]);
+        StoreEntry current = existing.get(storeKeys[i]);
         if (current != null && current.isExpiredAt(now)) {
           V expired = valueOf(key, current, false);
           events.publish(EventType.EXPIRED, key, expired, expired);
           current = null;
         }
         if (current == null) {
-          events.publish(EventType.CREATED, key, toStore.get(key), null);
+          events.publish(EventType.CREATED, key, value, null);
         } else {
-          events.publish(EventType.UPDATED, key, toStore.get(key), valueOf(key, current, false));
+          events.publish(EventType.UPDATED, key, value, valueOf(key, current, false));
         }
       }
     }
     if (writeFailure != null) {
       throw writeFailure;
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private K typedKey(Object key) {
+    return (K) key;
+  }
+
+  @SuppressWarnings("unchecked")
+  private V typedValue(Object value) {
+    return (V) value;
   }
 
   @Override

@@ -126,7 +126,15 @@ final class MemoryStore implements Store {
 
   @Override
   public Map<Object, StoreEntry> getAll(Collection<?> keys) {
-    return cache.getAllPresent(keys);
+    // Caffeine's getAllPresent builds a linked map and wraps it: the engine needs neither
+    Map<Object, StoreEntry> found = new HashMap<>((int) (keys.size() / 0.75f) + 1);
+    for (Object key : keys) {
+      StoreEntry e = cache.getIfPresent(key);
+      if (e != null) {
+        found.put(key, e);
+      }
+    }
+    return found;
   }
 
   @Override
