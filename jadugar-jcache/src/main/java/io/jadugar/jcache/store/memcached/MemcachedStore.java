@@ -27,6 +27,7 @@ import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.internal.BulkFuture;
+import net.spy.memcached.internal.GetFuture;
 import net.spy.memcached.internal.OperationFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,29 @@ import org.slf4j.LoggerFactory;
  * {@code clear} increments the cache's generation, stored in memcached: every JVM reads it on each
  * operation, so a clear in one JVM empties the cache for all of them at once, and the entries of
  * the old generation are left to expire or be evicted.
+ *
+ * <h2>Reading the generation without a round trip of its own</h2>
+ * An operation is sent under the generation this JVM saw last, and a plain {@code get} of the
+ * generation is sent right behind it (joined to the multi-get for {@code getAll}), both before
+ * either answer is awaited: one round trip, not two. If the generation read back is the one the
+ * operation used, its answer stands; if another JVM cleared meanwhile, the operation is sent again
+ * under the new generation (a write under the old one is orphaned: no reader accepts an answer from
+ * a generation other than the current one, and memcached evicts it in time). If the generation is
+ * missing (evicted, or its server restarted empty), {@code incr} by 0 seeds it from the clock as
+ * the first operation of a store does, so an evicted counter never repeats a generation.
+ *
+ * <p>The guarantees are no weaker than those of reading the generation first, as this store did
+ * before: an answer is used only if the generation read in the same round trip is the one it came
+ * from, and a write stands only if the generation read with it is the one it was written under.
+ * So a clear that completed before an operation began is always seen by it (no stale read, no
+ * write lost into the cleared generation), while a clear that overlaps an operation may take
+ * effect before or after it, as for any two concurrent operations (a clear between the old incr
+ * and the write lost the write too). On one server the generation is read after the operation on
+ * the same connection, so a confirmed write landed while its generation was current. {@code cas}
+ * and compare-and-delete act on the exact key and CAS token of an earlier confirmed read, so they
+ * need no generation read: after a clear they land in the old generation, as if just before it.
+ * While the generation's server is down (miss mode), operations go on under the last generation
+ * this JVM saw, unchecked, because another server would start a new one and empty the cache.
  */
 final class MemcachedStore implements Store {
 
@@ -51,10 +75,24 @@ final class MemcachedStore implements Store {
   private static final int ITEM_OVERHEAD = 64;
   private static final int FETCH_BATCH = 256;
   private static final int MAX_WALKS = 8;
+  /** Attempts under a cached generation before falling back to reading it first with incr. */
+  private static final int GENERATION_TRIES = 3;
   private static final BytesTranscoder TC = BytesTranscoder.INSTANCE;
 
   /** The memcached key an entry was read under, and its CAS token. */
   private record Version(String key, long cas, boolean hashed) {}
+
+  /** An operation whose requests are sent, and whose answers are awaited by {@link #await()}. */
+  @FunctionalInterface
+  private interface Sent<R> {
+    R await();
+  }
+
+  /** Sends an operation under a key prefix (namespace and generation) without waiting for it. */
+  @FunctionalInterface
+  private interface Send<R> {
+    Sent<R> send(MemcachedClient client, String prefix);
+  }
 
   private final MemcachedConnection conn;
   private final String cacheName;
@@ -77,14 +115,70 @@ final class MemcachedStore implements Store {
     return generationKey;
   }
 
-  /** The start of this cache's memcached keys now: namespace and current generation. */
+  private String prefixOf(long generation) {
+    return namespace + ":" + generation + ":";
+  }
+
+  /**
+   * Sends {@code op} under the last generation this JVM saw with a read of the generation right
+   * behind it, in one round trip, and returns its answer once the generation is confirmed; sends it
+   * again under the generation read back if that differs. Falls back to {@link #keyPrefix()} (a
+   * round trip of its own) when no generation was seen yet or the generation is missing.
+   */
+  private <R> R underGeneration(Send<R> op) {
+    MemcachedClient client = conn.client();
+    for (int attempt = 0; attempt < GENERATION_TRIES; attempt++) {
+      Long g = lastGeneration;
+      if (g == null) {
+        break;
+      }
+      String prefix = prefixOf(g);
+      if (!conn.primary(client, generationKey).isActive()) {
+        // as in keyPrefix(): another server would start a new generation, so go on with this one
+        return op.send(client, prefix).await();
+      }
+      Sent<R> sent = op.send(client, prefix);
+      // sent after the operation: on the same server memcached answers it after the operation ran
+      GetFuture<byte[]> gen = client.asyncGet(generationKey, TC);
+      R result = sent.await();
+      Long now = generationOf(await(generationKey, gen, "read the namespace generation"));
+      if (g.equals(now)) {
+        return result;
+      }
+      if (now == null) {
+        break; // evicted or lost with its server: incr seeds it again
+      }
+      lastGeneration = now; // cleared since this JVM last looked: the answer is from a dead generation
+    }
+    return op.send(client, keyPrefix()).await();
+  }
+
+  /** The generation in the bytes memcached keeps for its counter (decimal text), or null. */
+  static Long generationOf(byte[] counter) {
+    if (counter == null) {
+      return null;
+    }
+    long g = 0;
+    int digits = 0;
+    for (byte b : counter) {
+      if (b >= '0' && b <= '9' && digits < 19) {
+        g = g * 10 + (b - '0');
+        digits++;
+      } else if (b != ' ' || digits == 0) {
+        return null; // not a counter: let incr report it
+      }
+    }
+    return digits == 0 ? null : g;
+  }
+
+  /** The start of this cache's memcached keys now: namespace and current generation, read by incr. */
   String keyPrefix() {
     Long last = lastGeneration;
     MemcachedClient client = conn.client();
     if (last != null && !conn.primary(client, generationKey).isActive()) {
       // the generation's server is down: another server would start a new generation and turn
       // every entry of the cache into a miss, so go on with the last one this JVM read
-      return namespace + ":" + last + ":";
+      return prefixOf(last);
     }
     // incr by 0 reads the generation; if memcached lost it (or never had it), it starts again from
     // the clock, which is a generation no earlier clear used
@@ -95,7 +189,7 @@ final class MemcachedStore implements Store {
           + " did not return the namespace generation " + generationKey);
     }
     lastGeneration = g;
-    return namespace + ":" + g + ":";
+    return prefixOf(g);
   }
 
   private static byte[] bytesOf(Object key) {
@@ -111,10 +205,14 @@ final class MemcachedStore implements Store {
   @Override
   public StoreEntry get(Object key) {
     try {
-      String prefix = keyPrefix();
-      String mkey = prefix + suffix(key, prefix);
-      CASValue<byte[]> v = await(mkey, conn.client().asyncGets(mkey, TC), "read");
-      return v == null ? null : entryOf(key, mkey, v);
+      return underGeneration((client, prefix) -> {
+        String mkey = prefix + suffix(key, prefix);
+        OperationFuture<CASValue<byte[]>> f = client.asyncGets(mkey, TC);
+        return () -> {
+          CASValue<byte[]> v = await(mkey, f, "read");
+          return v == null ? null : entryOf(key, mkey, v);
+        };
+      });
     } catch (CacheException e) {
       return missOrThrow(e);
     }
@@ -125,6 +223,32 @@ final class MemcachedStore implements Store {
     if (keys.isEmpty()) {
       return Map.of();
     }
+    MemcachedClient client = conn.client();
+    for (int attempt = 0; attempt < GENERATION_TRIES; attempt++) {
+      Long g = lastGeneration;
+      if (g == null) {
+        break;
+      }
+      Map<String, Object> byMkey = mkeys(keys, prefixOf(g));
+      if (!conn.primary(client, generationKey).isActive()) {
+        // as in keyPrefix(): the last generation seen, unchecked, while its server is down
+        return entries(byMkey, multiGet(client, byMkey.keySet()));
+      }
+      // the generation joins the multi-get, after the data keys: no round trip of its own
+      List<String> mkeys = new ArrayList<>(byMkey.size() + 1);
+      mkeys.addAll(byMkey.keySet());
+      mkeys.add(generationKey);
+      Map<String, CASValue<byte[]>> found = multiGet(client, mkeys);
+      CASValue<byte[]> gen = found.get(generationKey);
+      Long now = gen == null ? null : generationOf(gen.getValue());
+      if (g.equals(now)) {
+        return entries(byMkey, found);
+      }
+      if (now == null) {
+        break; // evicted, lost, or its server did not answer in time: read it with incr
+      }
+      lastGeneration = now;
+    }
     String prefix;
     try {
       prefix = keyPrefix();
@@ -132,11 +256,20 @@ final class MemcachedStore implements Store {
       missOrThrow(e);
       return Map.of(); // the generation's server is unreachable: in miss mode, all misses
     }
+    Map<String, Object> byMkey = mkeys(keys, prefix);
+    return entries(byMkey, multiGet(client, byMkey.keySet()));
+  }
+
+  private static Map<String, Object> mkeys(Collection<?> keys, String prefix) {
     Map<String, Object> byMkey = new LinkedHashMap<>();
     for (Object key : keys) {
       byMkey.put(prefix + suffix(key, prefix), key);
     }
-    Map<String, CASValue<byte[]>> found = multiGet(byMkey.keySet());
+    return byMkey;
+  }
+
+  /** The entries among {@code found} that answer {@code byMkey}'s keys (not the generation). */
+  private Map<Object, StoreEntry> entries(Map<String, Object> byMkey, Map<String, CASValue<byte[]>> found) {
     Map<Object, StoreEntry> out = new HashMap<>(found.size() * 2);
     found.forEach((mkey, v) -> {
       Object key = byMkey.get(mkey);
@@ -148,8 +281,7 @@ final class MemcachedStore implements Store {
   }
 
   /** One multi-get per server holding some of {@code mkeys} (the client groups them by server). */
-  private Map<String, CASValue<byte[]>> multiGet(Collection<String> mkeys) {
-    MemcachedClient client = conn.client();
+  private Map<String, CASValue<byte[]>> multiGet(MemcachedClient client, Collection<String> mkeys) {
     Set<java.net.SocketAddress> nodes = new LinkedHashSet<>();
     for (String k : mkeys) {
       nodes.add(conn.primary(client, k).getSocketAddress());
@@ -196,15 +328,19 @@ final class MemcachedStore implements Store {
 
   @Override
   public void put(StoreEntry entry) {
-    String prefix = keyPrefix();
-    String mkey = prefix + suffix(entry.key(), prefix);
-    byte[] bytes = envelope(entry, mkey, prefix);
-    if (oversized(entry, mkey, bytes)) {
-      await(mkey, conn.client().delete(mkey), "delete the previous value of an oversized entry");
-      return;
-    }
-    OperationFuture<Boolean> f = conn.client().set(mkey, exptime(entry.expireAt()), bytes, TC);
-    checkStored(entry, mkey, bytes, f, await(mkey, f, "write"));
+    underGeneration((client, prefix) -> {
+      String mkey = prefix + suffix(entry.key(), prefix);
+      byte[] bytes = envelope(entry, mkey, prefix);
+      if (oversized(entry, mkey, bytes)) {
+        OperationFuture<Boolean> d = client.delete(mkey);
+        return () -> await(mkey, d, "delete the previous value of an oversized entry");
+      }
+      OperationFuture<Boolean> f = client.set(mkey, exptime(entry.expireAt()), bytes, TC);
+      return () -> {
+        checkStored(entry, mkey, bytes, f, await(mkey, f, "write"));
+        return null;
+      };
+    });
   }
 
   @Override
@@ -212,9 +348,11 @@ final class MemcachedStore implements Store {
     if (entries.isEmpty()) {
       return;
     }
-    String prefix = keyPrefix();
-    MemcachedClient client = conn.client();
-    // pipelined: every write is sent before the first reply is awaited
+    underGeneration((client, prefix) -> sendAll(client, prefix, entries));
+  }
+
+  /** Sends every write of a putAll, pipelined: every write is sent before the first reply is awaited. */
+  private Sent<Void> sendAll(MemcachedClient client, String prefix, Collection<StoreEntry> entries) {
     List<Object[]> pending = new ArrayList<>(entries.size());
     for (StoreEntry entry : entries) {
       String mkey = prefix + suffix(entry.key(), prefix);
@@ -225,6 +363,13 @@ final class MemcachedStore implements Store {
         pending.add(new Object[] {entry, mkey, bytes, client.set(mkey, exptime(entry.expireAt()), bytes, TC)});
       }
     }
+    return () -> {
+      awaitAll(pending);
+      return null;
+    };
+  }
+
+  private void awaitAll(List<Object[]> pending) {
     CacheException failure = null;
     for (Object[] p : pending) {
       @SuppressWarnings("unchecked")
@@ -245,19 +390,22 @@ final class MemcachedStore implements Store {
 
   @Override
   public boolean insert(StoreEntry entry) {
-    String prefix = keyPrefix();
-    String mkey = prefix + suffix(entry.key(), prefix);
-    byte[] bytes = envelope(entry, mkey, prefix);
-    if (oversized(entry, mkey, bytes)) {
-      return true; // as if written and evicted at once
-    }
-    OperationFuture<Boolean> f = conn.client().add(mkey, exptime(entry.expireAt()), bytes, TC);
-    Boolean ok = await(mkey, f, "add");
-    if (!Boolean.TRUE.equals(ok)) {
-      checkTooLarge(entry, mkey, bytes, f);
-      return false;
-    }
-    return true;
+    return underGeneration((client, prefix) -> {
+      String mkey = prefix + suffix(entry.key(), prefix);
+      byte[] bytes = envelope(entry, mkey, prefix);
+      if (oversized(entry, mkey, bytes)) {
+        return () -> true; // as if written and evicted at once
+      }
+      // under a dead generation the add's answer means nothing, and underGeneration sends it again
+      OperationFuture<Boolean> f = client.add(mkey, exptime(entry.expireAt()), bytes, TC);
+      return () -> {
+        if (!Boolean.TRUE.equals(await(mkey, f, "add"))) {
+          checkTooLarge(entry, mkey, bytes, f);
+          return false;
+        }
+        return true;
+      };
+    });
   }
 
   @Override
@@ -392,7 +540,7 @@ final class MemcachedStore implements Store {
     while (it.hasNext()) {
       batch.add(it.next());
       if (batch.size() == FETCH_BATCH || !it.hasNext()) {
-        multiGet(batch).forEach((mkey, v) -> {
+        multiGet(conn.client(), batch).forEach((mkey, v) -> {
           StoreEntry e = v == null ? null : entryOf(null, mkey, v);
           if (e != null) {
             out.add(e);

@@ -18,7 +18,11 @@ final class MemcachedFixture {
 
   /** A cache manager on {@code servers}, through a {@code memcached://} URI, with extra settings. */
   static CacheManager manager(List<MemcachedServer> servers, String... settings) {
-    String authority = servers.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(","));
+    return manager(servers.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(",")), settings);
+  }
+
+  /** A cache manager on the servers of {@code authority} ({@code host:port,host:port}). */
+  static CacheManager manager(String authority, String... settings) {
     Properties p = new Properties();
     for (int i = 0; i + 1 < settings.length; i += 2) {
       p.setProperty(settings[i], settings[i + 1]);
