@@ -26,6 +26,8 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.cache.Cache;
@@ -72,6 +74,10 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   private final Store store;
   private final EntryCodec codec;
   private final Executor executor;
+  /** Held for reading by each running loadAll, for writing by close(). */
+  private final ReentrantReadWriteLock loads = new ReentrantReadWriteLock();
+  /** How long close() waits for running loads before it closes the loader anyway. */
+  private static final long CLOSE_WAIT_SECONDS = 10;
   private final Runnable onClose;
   private final ExpiryCalculator expiry;
   /** Whether the policy is the standard eternal one: then no entry ever expires. */
@@ -225,7 +231,17 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     }
     List<K> requested = new ArrayList<>(keys);
     executor.execute(() -> {
+      // close() waits for a running load before it closes the loader, and a load that starts
+      // after close() does not touch the loader at all
+      if (!loads.readLock().tryLock()) {
+        failClosed(completionListener);
+        return;
+      }
       try {
+        if (closed) {
+          failClosed(completionListener);
+          return;
+        }
         List<K> toLoad = new ArrayList<>();
         for (K key : requested) {
           if (replaceExistingValues || !containsKey(key)) {
@@ -249,8 +265,16 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         } else {
           LOG.warn("loadAll of cache {} failed", name, e);
         }
+      } finally {
+        loads.readLock().unlock();
       }
     });
+  }
+
+  private void failClosed(CompletionListener completionListener) {
+    if (completionListener != null) {
+      completionListener.onException(new IllegalStateException("Cache " + name + " is closed"));
+    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -919,6 +943,16 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         return;
       }
       closed = true;
+    }
+    // a completion listener that closes the cache runs inside its own load: it cannot wait for it
+    boolean quiet = loads.getReadHoldCount() > 0;
+    try {
+      quiet = quiet || loads.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!quiet) {
+      LOG.warn("Cache {}: closing while a loadAll is still running after {} s", name, CLOSE_WAIT_SECONDS);
     }
     try {
       onClose.run();

@@ -80,6 +80,59 @@ class ClosingTest extends BehaviourTestBase {
     return false;
   }
 
+  /** A loader that blocks in loadAll until released, and records whether it was used after close. */
+  public static final class SlowLoader implements javax.cache.integration.CacheLoader<String, Integer>, Closeable {
+    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    volatile boolean closed;
+    volatile boolean usedAfterClose;
+
+    @Override
+    public Integer load(String key) {
+      return loadAll(List.of(key)).get(key);
+    }
+
+    @Override
+    public java.util.Map<String, Integer> loadAll(Iterable<? extends String> keys) {
+      usedAfterClose |= closed;
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      usedAfterClose |= closed;
+      java.util.Map<String, Integer> out = new java.util.HashMap<>();
+      keys.forEach(k -> out.put(k, k.length()));
+      return out;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void closeWaitsForARunningLoadAllBeforeItClosesTheLoader() throws Exception {
+    SlowLoader loader = new SlowLoader();
+    Cache<String, Integer> cache = createCache(new MutableConfiguration<String, Integer>()
+        .setTypes(String.class, Integer.class)
+        .setCacheLoaderFactory(Handles.factoryOf(loader)));
+    cache.loadAll(java.util.Set.of("a", "bb"), false, null);
+    assertTrue(loader.entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the load started");
+    Thread closer = new Thread(cache::close);
+    closer.start();
+    closer.join(300);
+    assertTrue(closer.isAlive(), "close waits while the load runs");
+    assertFalse(loader.closed, "the loader is not closed under a running load");
+    loader.release.countDown();
+    closer.join(10_000);
+    assertFalse(closer.isAlive());
+    assertTrue(loader.closed);
+    assertFalse(loader.usedAfterClose, "the loader was never used after it was closed");
+  }
+
   @Test
   void closingACacheClosesEveryCloseableCollaboratorOnce() {
     Collaborators c = new Collaborators();
