@@ -34,13 +34,33 @@ final class RedisScripts {
       "local now = tonumber(ARGV[3])",
       "");
 
-  /** Unconditional write. ARGV[4] value, ARGV[5] PXAT or 0. */
-  static final String PUT = COMMON + String.join("\n",
-      "local old = redis.call('GET', KEYS[1])",
-      "write(ARGV[4], ARGV[5])",
-      "if old and expat(old) > now then pub('U', string.sub(ARGV[4], 17), string.sub(old, 17))",
-      "else pub('C', string.sub(ARGV[4], 17), '') end",
-      "return 1");
+  /**
+   * Unconditional write of every key: KEYS[i] gets value ARGV[2i+2] with PXAT ARGV[2i+3] (or 0).
+   * One call serves a put (one key) and a whole putAll on a single server; {@code SET ... GET}
+   * hands back the replaced value in the same command, so no separate GET, and with no channel
+   * the old value is not even asked for.
+   */
+  static final String PUT = String.join("\n",
+      "local ch, origin, now = ARGV[1], ARGV[2], tonumber(ARGV[3])",
+      "for i = 1, #KEYS do",
+      "  local k, v, px = KEYS[i], ARGV[2 * i + 2], ARGV[2 * i + 3]",
+      "  if ch == '' then",
+      "    if px == '0' then redis.call('SET', k, v) else redis.call('SET', k, v, 'PXAT', px) end",
+      "  else",
+      "    local old",
+      "    if px == '0' then old = redis.call('SET', k, v, 'GET')",
+      "    else old = redis.call('SET', k, v, 'PXAT', px, 'GET') end",
+      "    local t, o = 'C', ''",
+      "    if old and #old >= 16 then",
+      "      local h, l = struct.unpack('>I4I4', string.sub(old, 9, 16))",
+      "      if h * 4294967296 + l > now then t, o = 'U', string.sub(old, 17) end",
+      "    end",
+      "    local nv = string.sub(v, 17)",
+      "    redis.call('PUBLISH', ch, origin .. t .. struct.pack('>I4', #k) .. k",
+      "      .. struct.pack('>I4', #nv) .. nv .. struct.pack('>I4', #o) .. o)",
+      "  end",
+      "end",
+      "return #KEYS");
 
   /** Write only if absent. ARGV[4] value, ARGV[5] PXAT or 0. */
   static final String INSERT = COMMON + String.join("\n",

@@ -23,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.cache.event.EventType;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
+import org.redisson.api.RBucket;
+import org.redisson.api.RBucketAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
@@ -48,9 +50,13 @@ final class RedisStore implements Store {
   private static final byte[] ZERO = {'0'};
   private static final int ORIGIN_LENGTH = 16;
   private static final int CHUNK = 200;
+  /** Keys per PUT script call of a putAll: bounds how long one call holds the server. */
+  private static final int PUT_CHUNK = 500;
 
   private final RedissonClient redisson;
   private final RScript script;
+  /** Whether keys live on several masters: a script may then write one key only. */
+  private final boolean cluster;
   private final String where;
   private final String cacheName;
   private final String namespace;
@@ -66,6 +72,7 @@ final class RedisStore implements Store {
     this.redisson = client.redisson();
     this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
     this.where = client.where();
+    this.cluster = client.cluster();
     this.cacheName = options.cacheName();
     Settings settings = options.settings();
     this.namespace = settings.get(CoreSettings.PREFIX) + escapeName(cacheName) + ":";
@@ -234,11 +241,33 @@ final class RedisStore implements Store {
   public void put(StoreEntry entry) {
     String key = redisKey(entry.key());
     try {
-      eval(key, RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG,
-          encode(entry, newVersion()), pxat(entry.expireAt()));
+      if (channel.length == 0) {
+        // nothing to publish: a plain SET, no script (CAS scripts still see an 8-byte version)
+        RBucket<byte[]> bucket = redisson.getBucket(key, ByteArrayCodec.INSTANCE);
+        long ttl = ttl(entry.expireAt());
+        if (ttl < 0) {
+          bucket.set(encode(entry, newVersion()));
+        } else {
+          bucket.set(encode(entry, newVersion()), Duration.ofMillis(ttl));
+        }
+      } else {
+        eval(key, RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG,
+            encode(entry, newVersion()), pxat(entry.expireAt()));
+      }
     } catch (RuntimeException e) {
       throw RedisFaults.operation(where, "put", e);
     }
+  }
+
+  /**
+   * The time to live in ms of a plain {@code SET PX}, or -1 for none: counted from this JVM's
+   * clock, the clock the engine checks {@code expireAt} against, as {@link #pxat} is.
+   */
+  private long ttl(long expireAt) {
+    if (expireAt == StoreEntry.ETERNAL || expireAt > Long.MAX_VALUE - grace) {
+      return -1;
+    }
+    return Math.max(1, expireAt + grace - System.currentTimeMillis());
   }
 
   @Override
@@ -247,17 +276,89 @@ final class RedisStore implements Store {
       return;
     }
     try {
-      RBatch batch = redisson.createBatch();
-      RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
-      for (StoreEntry entry : entries) {
-        String key = redisKey(entry.key());
-        s.evalAsync(key, RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG, List.of(key),
-            args(encode(entry, newVersion()), pxat(entry.expireAt())));
+      if (cluster) {
+        putAllPerKey(entries);
+      } else {
+        putAllScripted(entries);
       }
-      batch.execute();
     } catch (RuntimeException e) {
       throw RedisFaults.operation(where, "putAll", e);
     }
+  }
+
+  /**
+   * One server holds every key: one PUT call writes (and publishes) a whole chunk, where a call
+   * per key cost a script invocation and a batch slot each.
+   */
+  private void putAllScripted(Collection<StoreEntry> entries) {
+    List<Object> keys = new ArrayList<>(Math.min(entries.size(), PUT_CHUNK));
+    List<Object> values = new ArrayList<>(3 + 2 * keys.size());
+    List<List<Object>> keyChunks = new ArrayList<>(1);
+    List<Object[]> argChunks = new ArrayList<>(1);
+    byte[] now = ascii(System.currentTimeMillis());
+    for (StoreEntry entry : entries) {
+      if (keys.isEmpty()) {
+        values.add(channel);
+        values.add(origin);
+        values.add(now);
+      }
+      keys.add(redisKey(entry.key()));
+      values.add(encode(entry, newVersion()));
+      values.add(pxat(entry.expireAt()));
+      if (keys.size() == PUT_CHUNK) {
+        keyChunks.add(keys);
+        argChunks.add(values.toArray());
+        keys = new ArrayList<>(PUT_CHUNK);
+        values = new ArrayList<>(3 + 2 * PUT_CHUNK);
+      }
+    }
+    if (!keys.isEmpty()) {
+      keyChunks.add(keys);
+      argChunks.add(values.toArray());
+    }
+    if (keyChunks.size() == 1) {
+      List<Object> k = keyChunks.get(0);
+      script.eval((String) k.get(0), RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG, k,
+          argChunks.get(0));
+      return;
+    }
+    // still one round trip: the chunks travel in one pipeline
+    RBatch batch = redisson.createBatch();
+    RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
+    for (int i = 0; i < keyChunks.size(); i++) {
+      List<Object> k = keyChunks.get(i);
+      s.evalAsync((String) k.get(0), RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG, k,
+          argChunks.get(i));
+    }
+    batch.execute();
+  }
+
+  /**
+   * Redis Cluster refuses a script whose keys hash to different slots: a command per key, which
+   * Redisson pipelines per master (one round trip per node). Without events, a plain SET each.
+   */
+  private void putAllPerKey(Collection<StoreEntry> entries) {
+    RBatch batch = redisson.createBatch();
+    if (channel.length == 0) {
+      for (StoreEntry entry : entries) {
+        RBucketAsync<byte[]> bucket = batch.getBucket(redisKey(entry.key()), ByteArrayCodec.INSTANCE);
+        long ttl = ttl(entry.expireAt());
+        if (ttl < 0) {
+          bucket.setAsync(encode(entry, newVersion()));
+        } else {
+          bucket.setAsync(encode(entry, newVersion()), Duration.ofMillis(ttl));
+        }
+      }
+    } else {
+      RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
+      byte[] now = ascii(System.currentTimeMillis());
+      for (StoreEntry entry : entries) {
+        String key = redisKey(entry.key());
+        s.evalAsync(key, RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG, List.of(key),
+            channel, origin, now, encode(entry, newVersion()), pxat(entry.expireAt()));
+      }
+    }
+    batch.execute();
   }
 
   @Override

@@ -149,6 +149,11 @@ final class RedisStoreClient implements StoreClient {
     }
   }
 
+  /** Whether this is a Redis Cluster, where one command's keys must share a hash slot. */
+  boolean cluster() {
+    return redisson.getConfig().isClusterConfig();
+  }
+
   /** Where the client connects, for error messages: {@code redis at 127.0.0.1:6379}. */
   String where() {
     return where;

@@ -60,6 +60,29 @@ class RedisClusterTest {
         assertEquals(1, left, "only the other cache's entry is left");
         assertEquals("me", other.get("keep"));
 
+        // a cache without events writes plain SETs, pipelined per master; expiry still lives in Redis
+        Cache<String, String> quiet = manager.createCache("quiet",
+            new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>()
+                .setSetting("jadugar.redis.events", "false").setTypes(String.class, String.class)
+                .setExpiryPolicyFactory(javax.cache.expiry.CreatedExpiryPolicy.factoryOf(
+                    new javax.cache.expiry.Duration(TimeUnit.SECONDS, 60))));
+        quiet.putAll(all);
+        assertEquals(all, quiet.getAll(all.keySet()));
+        assertTrue(quiet.replace("k5", "v5", "w5"));
+        assertEquals("w5", quiet.get("k5"));
+        long withTtl = 0;
+        for (RedisServer node : cluster.nodes()) {
+          for (String k : node.cli("KEYS", "quiet:*").split("\\s+")) {
+            if (!k.isBlank()) {
+              long pttl = Long.parseLong(node.cli("PTTL", k).trim());
+              assertTrue(pttl > 55_000 && pttl <= 62_000, k + " PTTL " + pttl);
+              withTtl++;
+            }
+          }
+        }
+        assertEquals(300, withTtl);
+        quiet.clear();
+
         // a second client (another cache manager, as another JVM would have) changes an entry:
         // the first one's listener hears it through the cluster's pub/sub
         RedisCrossJvmTest.Recorder.HEARD.clear();

@@ -133,11 +133,41 @@ class RedisCrossJvmTest {
   }
 
   @Test
+  void listenersHearThePutAllsOfAnotherJvm() throws Exception {
+    JadugarCachingProvider provider = new JadugarCachingProvider();
+    try {
+      CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
+          new Properties());
+      Recorder.HEARD.clear();
+      manager.createCache("heardAll",
+          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class)
+              .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                  FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
+      Process other = worker("putAll", server.address(), "heardAll");
+      BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+      expectLine(out, "done");
+      assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (Recorder.HEARD.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(200); // nothing more should come
+      assertEquals(3, Recorder.HEARD.size(), Recorder.HEARD.toString());
+      assertEquals("CREATED k=1 old=null", Recorder.HEARD.get(0));
+      assertEquals(java.util.Set.of("UPDATED k=2 old=1", "CREATED j=3 old=null"),
+          java.util.Set.copyOf(Recorder.HEARD.subList(1, 3)));
+    } finally {
+      provider.close();
+    }
+  }
+
+  @Test
   void listenersHearTheChangesOfAnotherJvm() throws Exception {
     JadugarCachingProvider provider = new JadugarCachingProvider();
     try {
       CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
           new Properties());
+      Recorder.HEARD.clear();
       Cache<String, Integer> cache = manager.createCache("heard",
           new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class)
               .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(

@@ -98,6 +98,72 @@ class RedisStoreTest {
   }
 
   @Test
+  void putAllOfHundredKeysIsOneScriptCall() throws Exception {
+    Cache<String, String> c = cache("bulk");
+    c.put("warm", "up"); // the first call of the script may load it
+    c.put("k0", "old");
+    Map<String, String> all = new HashMap<>();
+    for (int i = 0; i < 100; i++) {
+      all.put("k" + i, "v" + i);
+    }
+    long evalsha = server.calls("evalsha");
+    long eval = server.calls("eval");
+    long publish = server.calls("publish");
+    c.putAll(all);
+    assertEquals(evalsha + 1, server.calls("evalsha"), "one script call for the whole batch");
+    assertEquals(eval, server.calls("eval"));
+    assertEquals(publish + 100, server.calls("publish"), "each entry's change is still published");
+    assertEquals(all, c.getAll(all.keySet()));
+    // the entries are ordinary versioned values: CAS operations work on them
+    assertTrue(c.replace("k7", "v7", "w7"));
+    assertEquals("w7", c.get("k7"));
+  }
+
+  @Test
+  void aQuietCacheWritesPlainValuesThatCasStillHandles() throws Exception {
+    Cache<String, String> c = manager.createCache("plain", new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>()
+        .setSetting("jadugar.redis.events", "false").setTypes(String.class, String.class));
+    c.put("warm", "up");
+    long evalsha = server.calls("evalsha");
+    long eval = server.calls("eval");
+    long set = server.calls("set");
+    c.put("k", "v");
+    assertEquals(evalsha, server.calls("evalsha"), "no script for a put nobody hears of");
+    assertEquals(eval, server.calls("eval"));
+    assertEquals(set + 1, server.calls("set"), "one plain SET");
+    assertEquals("v", c.get("k"));
+    assertTrue(c.replace("k", "v", "w"));
+    assertTrue(c.remove("k", "w"));
+    assertNull(c.get("k"));
+    Map<String, String> all = new HashMap<>();
+    for (int i = 0; i < 50; i++) {
+      all.put("k" + i, "v" + i);
+    }
+    c.putAll(all);
+    assertEquals(all, c.getAll(all.keySet()));
+    assertEquals("v3", c.getAndPut("k3", "x"));
+    assertEquals("x", c.get("k3"));
+  }
+
+  @Test
+  void aQuietCachesExpiringPutLivesInRedisForItsTime() throws Exception {
+    Cache<String, String> c = manager.createCache("plainexp", new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>()
+        .setSetting("jadugar.redis.events", "false").setTypes(String.class, String.class)
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 2000))));
+    c.put("k", "v");
+    c.putAll(Map.of("k2", "v2"));
+    assertEquals("v", c.get("k"));
+    for (String k : new String[] {"t:plainexp:sk", "t:plainexp:sk2"}) {
+      long pttl = Long.parseLong(server.cli("PTTL", k).trim());
+      assertTrue(pttl > 0 && pttl <= 2000, k + " PTTL " + pttl);
+    }
+    Thread.sleep(2300);
+    assertNull(c.get("k"));
+    assertEquals("0", server.cli("EXISTS", "t:plainexp:sk").trim());
+    assertEquals("0", server.cli("EXISTS", "t:plainexp:sk2").trim());
+  }
+
+  @Test
   void expiryLivesInRedis() throws Exception {
     Cache<String, String> c = manager.createCache("expiring", new MutableConfiguration<String, String>()
         .setTypes(String.class, String.class)

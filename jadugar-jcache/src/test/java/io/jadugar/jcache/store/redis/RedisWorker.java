@@ -15,7 +15,8 @@ import javax.cache.configuration.MutableConfiguration;
 /**
  * The second JVM of the cross-JVM tests, started with the test's class path: {@code increment
  * <address> <cache> <threads> <per thread>} runs invoke increments once the parent says go;
- * {@code changes <address> <cache>} puts, updates and removes one entry.
+ * {@code changes <address> <cache>} puts, updates and removes one entry; {@code putAll <address>
+ * <cache>} creates k by putAll, then updates k and creates j by one more.
  */
 public final class RedisWorker {
 
@@ -36,6 +37,9 @@ public final class RedisWorker {
       long start = System.currentTimeMillis();
       run(cache, threads, perThread);
       System.out.println("ran " + start + " " + System.currentTimeMillis());
+    } else if (args[0].equals("putAll")) {
+      cache.putAll(java.util.Map.of("k", 1));
+      cache.putAll(java.util.Map.of("k", 2, "j", 3));
     } else {
       cache.put("k", 1);
       cache.put("k", 2);
