@@ -95,6 +95,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   private final ObjectName configurationName;
   private volatile boolean statisticsEnabled;
   private volatile boolean closed;
+  /** Orders listener registrations with what the store is told of them. */
+  private final Object listenerLock = new Object();
 
   /**
    * A cache named {@code name} of {@code manager}, over the store that {@code storeOpener} opens
@@ -132,6 +134,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     this.statisticsName = MBeans.name(MBeans.Kind.CacheStatistics, manager.getURI(), name);
     this.configurationName = MBeans.name(MBeans.Kind.CacheConfiguration, manager.getURI(), name);
     this.store = storeOpener.apply(this, !eternal);
+    store.listenersChanged(events.hasListeners());
     setStatisticsEnabled(configuration.isStatisticsEnabled());
     setManagementEnabled(configuration.isManagementEnabled());
   }
@@ -856,8 +859,16 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
     requireOpen();
     Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
-    if (!events.register(listenerConfiguration)) {
-      throw new IllegalArgumentException("This listener configuration is already registered");
+    synchronized (listenerLock) {
+      if (!events.register(listenerConfiguration)) {
+        throw new IllegalArgumentException("This listener configuration is already registered");
+      }
+      try {
+        store.listenersChanged(true);
+      } catch (RuntimeException e) {
+        events.deregister(listenerConfiguration);
+        throw e;
+      }
     }
     configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
   }
@@ -866,7 +877,10 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
     requireOpen();
     Objects.requireNonNull(listenerConfiguration, "listenerConfiguration");
-    events.deregister(listenerConfiguration);
+    synchronized (listenerLock) {
+      events.deregister(listenerConfiguration);
+      store.listenersChanged(events.hasListeners());
+    }
     configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
   }
 

@@ -110,6 +110,14 @@ public interface Store extends AutoCloseable {
     }
   }
 
+  /**
+   * Whether this JVM's cache has entry listeners ({@code any}); the engine says so once the store is
+   * open and after each listener it registers or deregisters, and returns from registering only
+   * after this call. A store that hears other JVMs' changes may stop hearing them while nobody here
+   * listens. By default nothing happens.
+   */
+  default void listenersChanged(boolean any) {}
+
   /** Opens the connection to the store; a no-op for an embedded store. */
   void connect();
 

@@ -91,11 +91,8 @@ final class RedisStore implements Store {
       String channelName = "jadugar-events:" + namespace;
       this.channel = channelName.getBytes(StandardCharsets.UTF_8);
       this.topic = redisson.getTopic(channelName, ByteArrayCodec.INSTANCE);
-      try {
-        subscription = topic.addListener(byte[].class, (ch, message) -> onMessage(message));
-      } catch (RuntimeException e) {
-        throw RedisFaults.operation(where, "subscribing to the changes of cache " + cacheName, e);
-      }
+      // until the engine says whether anyone here listens, hear everything
+      subscribe();
     } else {
       this.channel = NO_CHANNEL;
       this.topic = null;
@@ -546,6 +543,51 @@ final class RedisStore implements Store {
     return b;
   }
 
+  /**
+   * Hears the channel only while this JVM's cache has listeners: otherwise every change this JVM
+   * publishes would come back to it, to be read, decoded and dropped (most of a put's cost on the
+   * client). Writers publish regardless, so a listener that another JVM registers hears every
+   * change made after its registration returned, which waits for the subscription.
+   */
+  @Override
+  public void listenersChanged(boolean any) {
+    if (topic == null) {
+      return;
+    }
+    synchronized (topic) {
+      if (any && subscription == null) {
+        subscribe();
+      } else if (!any) {
+        unsubscribe();
+      }
+    }
+  }
+
+  private void subscribe() {
+    synchronized (topic) {
+      try {
+        // returns once Redis has confirmed the subscription
+        subscription = topic.addListener(byte[].class, (ch, message) -> onMessage(message));
+      } catch (RuntimeException e) {
+        throw RedisFaults.operation(where, "subscribing to the changes of cache " + cacheName, e);
+      }
+    }
+  }
+
+  private void unsubscribe() {
+    synchronized (topic) {
+      Integer id = subscription;
+      subscription = null;
+      if (id != null) {
+        try {
+          topic.removeListener(id);
+        } catch (RuntimeException e) {
+          LOG.debug("Cache {}: could not unsubscribe from {}", cacheName, where, e);
+        }
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- connection
 
   @Override
@@ -555,14 +597,8 @@ final class RedisStore implements Store {
 
   @Override
   public void disconnect() {
-    Integer id = subscription;
-    subscription = null;
-    if (id != null && topic != null) {
-      try {
-        topic.removeListener(id);
-      } catch (RuntimeException e) {
-        LOG.debug("Cache {}: could not unsubscribe from {}", cacheName, where, e);
-      }
+    if (topic != null) {
+      unsubscribe();
     }
   }
 

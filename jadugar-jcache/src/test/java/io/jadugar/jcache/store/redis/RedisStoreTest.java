@@ -9,12 +9,15 @@ import io.jadugar.jcache.engine.EngineCache;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
@@ -197,13 +200,55 @@ class RedisStoreTest {
     Cache<String, String> quiet = manager.createCache("quiet", new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>()
         .setSetting("jadugar.redis.events", "false").setTypes(String.class, String.class));
     Cache<String, String> loud = cache("loud");
-    assertTrue(server.cli("PUBSUB", "NUMSUB", "jadugar-events:t:loud:").contains("1"));
     assertTrue(server.cli("PUBSUB", "NUMSUB", "jadugar-events:t:quiet:").trim().endsWith("0"));
     long publish = server.calls("publish");
     quiet.put("k", "v");
     assertEquals(publish, server.calls("publish"), "no message from a quiet cache");
     loud.put("k", "v");
     assertEquals(publish + 1, server.calls("publish"));
+  }
+
+  @Test
+  void aCacheHearsOtherClientsOnlyWhileItHasListeners() throws Exception {
+    String channel = "jadugar-events:t:heard:";
+    Cache<String, Integer> here = manager.createCache("heard", new MutableConfiguration<String, Integer>()
+        .setTypes(String.class, Integer.class));
+    // nobody here listens: its own changes are not echoed back to it
+    assertTrue(server.cli("PUBSUB", "NUMSUB", channel).trim().endsWith("0"), "not subscribed");
+    Properties p = new Properties();
+    p.setProperty("jadugar.prefix", "t:");
+    CacheManager second = provider.getCacheManager(URI.create(server.address() + "/second"),
+        getClass().getClassLoader(), p);
+    Cache<String, Integer> there = second.createCache("heard", new MutableConfiguration<String, Integer>()
+        .setTypes(String.class, Integer.class));
+    long publish = server.calls("publish");
+    there.put("a", 0);
+    assertEquals(publish + 1, server.calls("publish"), "a writer publishes whether or not anyone listens");
+
+    RedisCrossJvmTest.Recorder.HEARD.clear();
+    MutableCacheEntryListenerConfiguration<String, Integer> listener = new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(RedisCrossJvmTest.Recorder.class), null, true, true);
+    here.registerCacheEntryListener(listener);
+    // subscribed by the time registration returns: the very next change is heard
+    assertTrue(server.cli("PUBSUB", "NUMSUB", channel).trim().endsWith("1"), "subscribed");
+    there.put("k", 1);
+    there.putAll(Map.of("k", 2));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (RedisCrossJvmTest.Recorder.HEARD.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of("CREATED k=1 old=null", "UPDATED k=2 old=1"), RedisCrossJvmTest.Recorder.HEARD);
+
+    here.deregisterCacheEntryListener(listener);
+    assertTrue(server.cli("PUBSUB", "NUMSUB", channel).trim().endsWith("0"), "unsubscribed");
+    here.registerCacheEntryListener(listener);
+    assertTrue(server.cli("PUBSUB", "NUMSUB", channel).trim().endsWith("1"), "subscribed again");
+    there.remove("k");
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (RedisCrossJvmTest.Recorder.HEARD.size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals("REMOVED k=2 old=2", RedisCrossJvmTest.Recorder.HEARD.get(2));
   }
 
   @Test
