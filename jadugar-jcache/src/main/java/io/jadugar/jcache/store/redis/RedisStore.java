@@ -9,11 +9,14 @@ import io.jadugar.jcache.spi.StoreListener;
 import io.jadugar.jcache.spi.StoreOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +33,7 @@ import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysScanOptions;
+import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,7 @@ final class RedisStore implements Store {
   private static final int CHUNK = 200;
   /** Keys per PUT script call of a putAll: bounds how long one call holds the server. */
   private static final int PUT_CHUNK = 500;
+  private static final String PUT_SHA = sha1(RedisScripts.PUT);
 
   private final RedissonClient redisson;
   private final RScript script;
@@ -195,6 +200,41 @@ final class RedisStore implements Store {
     return script.eval(key, mode, lua, type, List.of(key), args(own));
   }
 
+  /**
+   * The PUT script by its SHA. Redisson's {@code eval} would copy every argument of every call (to
+   * resend them after a NOSCRIPT); here only the rare NOSCRIPT pays: load the script, call again.
+   */
+  private void evalPut(String key, List<Object> keys, Object[] args) {
+    try {
+      script.evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
+    } catch (RuntimeException e) {
+      if (!noScript(e)) {
+        throw e;
+      }
+      LOG.debug("Cache {}: loading the put script into {}", cacheName, where);
+      script.scriptLoad(RedisScripts.PUT);
+      script.evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
+    }
+  }
+
+  private static boolean noScript(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RedisNoScriptException || String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String sha1(String script) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---------------------------------------------------------------- the SPI
 
   @Override
@@ -248,8 +288,7 @@ final class RedisStore implements Store {
           bucket.set(encode(entry, newVersion()), Duration.ofMillis(ttl));
         }
       } else {
-        eval(key, RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG,
-            encode(entry, newVersion()), pxat(entry.expireAt()));
+        evalPut(key, List.of(key), args(encode(entry, newVersion()), pxat(entry.expireAt())));
       }
     } catch (RuntimeException e) {
       throw RedisFaults.operation(where, "put", e);
@@ -315,8 +354,7 @@ final class RedisStore implements Store {
     }
     if (keyChunks.size() == 1) {
       List<Object> k = keyChunks.get(0);
-      script.eval((String) k.get(0), RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG, k,
-          argChunks.get(0));
+      evalPut((String) k.get(0), k, argChunks.get(0));
       return;
     }
     // still one round trip: the chunks travel in one pipeline

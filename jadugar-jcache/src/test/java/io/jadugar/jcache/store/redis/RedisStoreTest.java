@@ -123,6 +123,18 @@ class RedisStoreTest {
   }
 
   @Test
+  void putsLoadTheirScriptAgainAfterAFlush() throws Exception {
+    Cache<String, String> c = cache("flushed");
+    c.put("k", "v");
+    server.cli("SCRIPT", "FLUSH");
+    c.put("k", "w");
+    assertEquals("w", c.get("k"));
+    server.cli("SCRIPT", "FLUSH");
+    c.putAll(Map.of("a", "1", "b", "2"));
+    assertEquals(Map.of("a", "1", "b", "2"), c.getAll(Set.of("a", "b")));
+  }
+
+  @Test
   void aQuietCacheWritesPlainValuesThatCasStillHandles() throws Exception {
     Cache<String, String> c = manager.createCache("plain", new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>()
         .setSetting("jadugar.redis.events", "false").setTypes(String.class, String.class));
