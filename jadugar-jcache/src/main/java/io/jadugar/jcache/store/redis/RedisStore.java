@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -109,6 +110,10 @@ final class RedisStore implements Store {
   /** The Redis key of a store key: the namespace, then the key's bytes as text, or # and Base64. */
   String redisKey(Object key) {
     byte[] b = ((BinaryKey) key).bytes();
+    if (b.length > 0 && b[0] != BINARY && isAscii(b)) {
+      // the common case: ASCII is UTF-8 as it stands, and decodes as a plain copy
+      return namespace + new String(b, StandardCharsets.ISO_8859_1);
+    }
     if (b.length > 0 && b[0] != BINARY) {
       String text = new String(b, StandardCharsets.UTF_8);
       if (Arrays.equals(text.getBytes(StandardCharsets.UTF_8), b)) {
@@ -116,6 +121,15 @@ final class RedisStore implements Store {
       }
     }
     return namespace + BINARY + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private static boolean isAscii(byte[] b) {
+    for (byte x : b) {
+      if (x < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private BinaryKey storeKey(String redisKey) {
@@ -252,25 +266,26 @@ final class RedisStore implements Store {
     if (keys.isEmpty()) {
       return Map.of();
     }
-    Map<String, Object> byRedisKey = new LinkedHashMap<>(keys.size() * 2);
-    for (Object k : keys) {
-      byRedisKey.put(redisKey(k), k);
+    // the i-th name is the i-th key's: arrays, not a map from names back to keys
+    Object[] storeKeys = keys.toArray();
+    String[] names = new String[storeKeys.length];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = redisKey(storeKeys[i]);
     }
     Map<String, byte[]> found;
     try {
       // MGET, grouped per node by Redisson on a cluster
-      found = redisson.getBuckets(ByteArrayCodec.INSTANCE).get(byRedisKey.keySet().toArray(new String[0]));
+      found = redisson.getBuckets(ByteArrayCodec.INSTANCE).get(names);
     } catch (RuntimeException e) {
       throw RedisFaults.operation(where, "getAll", e);
     }
-    Map<Object, StoreEntry> out = new LinkedHashMap<>(found.size() * 2);
-    found.forEach((rk, raw) -> {
-      Object k = byRedisKey.get(rk);
-      StoreEntry e = decode(k, raw);
+    Map<Object, StoreEntry> out = new HashMap<>((int) (found.size() / 0.75f) + 1);
+    for (int i = 0; i < names.length; i++) {
+      StoreEntry e = decode(storeKeys[i], found.get(names[i]));
       if (e != null) {
-        out.put(k, e);
+        out.put(storeKeys[i], e);
       }
-    });
+    }
     return out;
   }
 

@@ -179,6 +179,25 @@ class RedisStoreTest {
   }
 
   @Test
+  void asciiAndOtherKeysKeepTheirRedisNames() throws Exception {
+    Cache<String, String> c = cache("names");
+    Map<String, String> all = Map.of("plain", "1", "ключ", "2", "#hash", "3", "", "4");
+    c.putAll(all);
+    c.put("one more", "5");
+    assertEquals("1", server.cli("EXISTS", "t:names:splain").trim());
+    assertEquals("1", server.cli("EXISTS", "t:names:sключ").trim());
+    assertEquals("1", server.cli("EXISTS", "t:names:s#hash").trim());
+    assertEquals("1", server.cli("EXISTS", "t:names:s").trim());
+    assertEquals("1", server.cli("EXISTS", "t:names:sone more").trim());
+    Map<String, String> seen = new HashMap<>();
+    c.forEach(e -> seen.put(e.getKey(), e.getValue()));
+    Map<String, String> expected = new HashMap<>(all);
+    expected.put("one more", "5");
+    assertEquals(expected, seen);
+    assertEquals(expected, c.getAll(expected.keySet()));
+  }
+
+  @Test
   void expiryLivesInRedis() throws Exception {
     Cache<String, String> c = manager.createCache("expiring", new MutableConfiguration<String, String>()
         .setTypes(String.class, String.class)
