@@ -342,8 +342,9 @@ final class RedisStore implements Store {
    * per key cost a script invocation and a batch slot each.
    */
   private void putAllScripted(Collection<StoreEntry> entries) {
-    List<Object> keys = new ArrayList<>(Math.min(entries.size(), PUT_CHUNK));
-    List<Object> values = new ArrayList<>(3 + 2 * keys.size());
+    int first = Math.min(entries.size(), PUT_CHUNK);
+    List<Object> keys = new ArrayList<>(first);
+    List<Object> values = new ArrayList<>(3 + 2 * first);
     List<List<Object>> keyChunks = new ArrayList<>(1);
     List<Object[]> argChunks = new ArrayList<>(1);
     byte[] now = ascii(System.currentTimeMillis());

@@ -135,6 +135,22 @@ class RedisStoreTest {
   }
 
   @Test
+  void aLargePutAllIsAFewScriptCallsInOneBatch() throws Exception {
+    Cache<String, String> c = cache("large");
+    c.put("warm", "up");
+    Map<String, String> all = new HashMap<>();
+    for (int i = 0; i < 1200; i++) {
+      all.put("k" + i, "v" + i);
+    }
+    long evalsha = server.calls("evalsha");
+    long publish = server.calls("publish");
+    c.putAll(all);
+    assertEquals(evalsha + 3, server.calls("evalsha"), "500 keys a call");
+    assertEquals(publish + 1200, server.calls("publish"));
+    assertEquals(all, c.getAll(all.keySet()));
+  }
+
+  @Test
   void aQuietCacheWritesPlainValuesThatCasStillHandles() throws Exception {
     Cache<String, String> c = manager.createCache("plain", new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>()
         .setSetting("jadugar.redis.events", "false").setTypes(String.class, String.class));
