@@ -36,31 +36,54 @@ final class RedisScripts {
 
   /**
    * Unconditional write of every key: KEYS[i] gets value ARGV[2i+2] with PXAT ARGV[2i+3] (or 0).
-   * One call serves a put (one key) and a whole putAll on a single server; {@code SET ... GET}
-   * hands back the replaced value in the same command, so no separate GET, and with no channel
-   * the old value is not even asked for.
+   * One call serves a put (one key) and a whole putAll on a single server. With no channel, plain
+   * SETs. For one key, {@code SET ... GET} hands back the replaced value in the same command and
+   * the change goes out as one message. For several, one MGET reads every replaced value, one MSET
+   * (or a SET PXAT each, for entries that expire) writes, and one message ({@code P}) carries them
+   * all: the writer's ARGV[2n+4] (origin, P, its clock, the count, then each key and new value,
+   * length-prefixed) followed by the replaced values as a MessagePack array (false where absent);
+   * a redis.call and a string built per key cost more than the writes themselves.
    */
   static final String PUT = String.join("\n",
-      "local ch, origin, now = ARGV[1], ARGV[2], tonumber(ARGV[3])",
-      "for i = 1, #KEYS do",
-      "  local k, v, px = KEYS[i], ARGV[2 * i + 2], ARGV[2 * i + 3]",
-      "  if ch == '' then",
+      "local ch, n = ARGV[1], #KEYS",
+      "if ch == '' then",
+      "  for i = 1, n do",
+      "    local k, v, px = KEYS[i], ARGV[2 * i + 2], ARGV[2 * i + 3]",
       "    if px == '0' then redis.call('SET', k, v) else redis.call('SET', k, v, 'PXAT', px) end",
-      "  else",
-      "    local old",
-      "    if px == '0' then old = redis.call('SET', k, v, 'GET')",
-      "    else old = redis.call('SET', k, v, 'PXAT', px, 'GET') end",
-      "    local t, o = 'C', ''",
-      "    if old and #old >= 16 then",
-      "      local h, l = struct.unpack('>I4I4', string.sub(old, 9, 16))",
-      "      if h * 4294967296 + l > now then t, o = 'U', string.sub(old, 17) end",
-      "    end",
-      "    local nv = string.sub(v, 17)",
-      "    redis.call('PUBLISH', ch, origin .. t .. struct.pack('>I4', #k) .. k",
-      "      .. struct.pack('>I4', #nv) .. nv .. struct.pack('>I4', #o) .. o)",
       "  end",
+      "elseif n == 1 then",
+      "  local k, v, px = KEYS[1], ARGV[4], ARGV[5]",
+      "  local old",
+      "  if px == '0' then old = redis.call('SET', k, v, 'GET')",
+      "  else old = redis.call('SET', k, v, 'PXAT', px, 'GET') end",
+      "  local t, o = 'C', ''",
+      "  if old and #old >= 16 then",
+      "    local h, l = struct.unpack('>I4I4', string.sub(old, 9, 16))",
+      "    if h * 4294967296 + l > tonumber(ARGV[3]) then t, o = 'U', string.sub(old, 17) end",
+      "  end",
+      "  local nv = string.sub(v, 17)",
+      "  redis.call('PUBLISH', ch, ARGV[2] .. t .. struct.pack('>I4', #k) .. k",
+      "    .. struct.pack('>I4', #nv) .. nv .. struct.pack('>I4', #o) .. o)",
+      "else",
+      "  local olds = redis.call('MGET', unpack(KEYS))",
+      "  local eternal = true",
+      "  for i = 1, n do",
+      "    if ARGV[2 * i + 3] ~= '0' then eternal = false; break end",
+      "  end",
+      "  if eternal then",
+      "    local kv = {}",
+      "    for i = 1, n do kv[2 * i - 1] = KEYS[i]; kv[2 * i] = ARGV[2 * i + 2] end",
+      "    redis.call('MSET', unpack(kv))",
+      "  else",
+      "    for i = 1, n do",
+      "      local px = ARGV[2 * i + 3]",
+      "      if px == '0' then redis.call('SET', KEYS[i], ARGV[2 * i + 2])",
+      "      else redis.call('SET', KEYS[i], ARGV[2 * i + 2], 'PXAT', px) end",
+      "    end",
+      "  end",
+      "  redis.call('PUBLISH', ch, ARGV[2 * n + 4] .. cmsgpack.pack(olds))",
       "end",
-      "return #KEYS");
+      "return n");
 
   /** Write only if absent. ARGV[4] value, ARGV[5] PXAT or 0. */
   static final String INSERT = COMMON + String.join("\n",

@@ -342,33 +342,34 @@ final class RedisStore implements Store {
    * per key cost a script invocation and a batch slot each.
    */
   private void putAllScripted(Collection<StoreEntry> entries) {
-    int first = Math.min(entries.size(), PUT_CHUNK);
-    List<Object> keys = new ArrayList<>(first);
-    List<Object> values = new ArrayList<>(3 + 2 * first);
-    List<List<Object>> keyChunks = new ArrayList<>(1);
-    List<Object[]> argChunks = new ArrayList<>(1);
-    byte[] now = ascii(System.currentTimeMillis());
-    for (StoreEntry entry : entries) {
-      if (keys.isEmpty()) {
-        values.add(channel);
-        values.add(origin);
-        values.add(now);
+    StoreEntry[] all = entries.toArray(new StoreEntry[0]);
+    long nowMs = System.currentTimeMillis();
+    byte[] now = ascii(nowMs);
+    int chunks = (all.length + PUT_CHUNK - 1) / PUT_CHUNK;
+    List<List<Object>> keyChunks = new ArrayList<>(chunks);
+    List<Object[]> argChunks = new ArrayList<>(chunks);
+    for (int from = 0; from < all.length; from += PUT_CHUNK) {
+      int to = Math.min(all.length, from + PUT_CHUNK);
+      int n = to - from;
+      boolean message = channel.length > 0 && n > 1;
+      List<Object> keys = new ArrayList<>(n);
+      Object[] args = new Object[3 + 2 * n + (message ? 1 : 0)];
+      args[0] = channel;
+      args[1] = origin;
+      args[2] = now;
+      for (int i = 0; i < n; i++) {
+        StoreEntry entry = all[from + i];
+        keys.add(redisKey(entry.key()));
+        args[3 + 2 * i] = encode(entry, newVersion());
+        args[4 + 2 * i] = pxat(entry.expireAt());
       }
-      keys.add(redisKey(entry.key()));
-      values.add(encode(entry, newVersion()));
-      values.add(pxat(entry.expireAt()));
-      if (keys.size() == PUT_CHUNK) {
-        keyChunks.add(keys);
-        argChunks.add(values.toArray());
-        keys = new ArrayList<>(PUT_CHUNK);
-        values = new ArrayList<>(3 + 2 * PUT_CHUNK);
+      if (message) {
+        args[3 + 2 * n] = putMessageHead(all, from, to, nowMs);
       }
-    }
-    if (!keys.isEmpty()) {
       keyChunks.add(keys);
-      argChunks.add(values.toArray());
+      argChunks.add(args);
     }
-    if (keyChunks.size() == 1) {
+    if (chunks == 1) {
       List<Object> k = keyChunks.get(0);
       evalPut((String) k.get(0), k, argChunks.get(0));
       return;
@@ -382,6 +383,26 @@ final class RedisStore implements Store {
           argChunks.get(i));
     }
     batch.execute();
+  }
+
+  /**
+   * The head of a {@code P} message, which the PUT script completes with the replaced values:
+   * origin, {@code P}, this JVM's clock (8 bytes), the count, then each store key and new frame,
+   * length-prefixed.
+   */
+  private byte[] putMessageHead(StoreEntry[] all, int from, int to, long now) {
+    int size = ORIGIN_LENGTH + 1 + 8 + 4;
+    for (int i = from; i < to; i++) {
+      size += 8 + ((BinaryKey) all[i].key()).bytes().length + ((byte[]) all[i].value()).length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size).put(origin).put((byte) 'P').putLong(now)
+        .putInt(to - from);
+    for (int i = from; i < to; i++) {
+      byte[] k = ((BinaryKey) all[i].key()).bytes();
+      byte[] v = (byte[]) all[i].value();
+      b.putInt(k.length).put(k).putInt(v.length).put(v);
+    }
+    return b.array();
   }
 
   /**
@@ -562,6 +583,10 @@ final class RedisStore implements Store {
       }
       ByteBuffer in = ByteBuffer.wrap(message, ORIGIN_LENGTH, message.length - ORIGIN_LENGTH);
       char kind = (char) in.get();
+      if (kind == 'P') {
+        onPutMessage(in);
+        return;
+      }
       byte[] key = field(in);
       byte[] value = field(in);
       byte[] old = field(in);
@@ -589,6 +614,66 @@ final class RedisStore implements Store {
     } catch (RuntimeException e) {
       LOG.warn("Cache {}: could not pass on a change made by another JVM", cacheName, e);
     }
+  }
+
+  /** The entries of one putAll: created, or updated where a live value was replaced. */
+  private void onPutMessage(ByteBuffer in) {
+    long writerNow = in.getLong();
+    int n = in.getInt();
+    BinaryKey[] keys = new BinaryKey[n];
+    byte[][] values = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      keys[i] = new BinaryKey(field(in));
+      values[i] = field(in);
+    }
+    // what MGET read, as the script's cmsgpack wrote it: an array of strings and false
+    if (readArrayLength(in) != n) {
+      throw new IllegalArgumentException("a put message of " + n + " entries without as many old values");
+    }
+    for (int i = 0; i < n; i++) {
+      byte[] old = readOld(in);
+      if (old != null && old.length >= 16 && ByteBuffer.wrap(old, 8, 8).getLong() > writerNow) {
+        listener.changedElsewhere(EventType.UPDATED, keys[i], values[i], Arrays.copyOfRange(old, 16, old.length));
+      } else {
+        listener.changedElsewhere(EventType.CREATED, keys[i], values[i], null);
+      }
+    }
+  }
+
+  private static int readArrayLength(ByteBuffer in) {
+    int t = in.get() & 0xff;
+    if ((t & 0xf0) == 0x90) {
+      return t & 0x0f;
+    }
+    if (t == 0xdc) {
+      return in.getShort() & 0xffff;
+    }
+    if (t == 0xdd) {
+      return in.getInt();
+    }
+    throw new IllegalArgumentException("not a MessagePack array: " + t);
+  }
+
+  /** A MessagePack string or bytes, or null for false/nil (no value was there). */
+  private static byte[] readOld(ByteBuffer in) {
+    int t = in.get() & 0xff;
+    int length;
+    if (t == 0xc2 || t == 0xc0) {
+      return null;
+    } else if ((t & 0xe0) == 0xa0) {
+      length = t & 0x1f;
+    } else if (t == 0xd9 || t == 0xc4) {
+      length = in.get() & 0xff;
+    } else if (t == 0xda || t == 0xc5) {
+      length = in.getShort() & 0xffff;
+    } else if (t == 0xdb || t == 0xc6) {
+      length = in.getInt();
+    } else {
+      throw new IllegalArgumentException("not a MessagePack string: " + t);
+    }
+    byte[] b = new byte[length];
+    in.get(b);
+    return b;
   }
 
   private static byte[] field(ByteBuffer in) {
