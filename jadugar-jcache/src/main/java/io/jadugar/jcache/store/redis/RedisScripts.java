@@ -9,7 +9,8 @@ package io.jadugar.jcache.store.redis;
  * (empty: publish nothing), {@code ARGV[2]} = the writer's origin id, {@code ARGV[3]} = the
  * writer's clock (epoch ms); then its own arguments. A change message is origin, a type letter
  * ({@code C}reated, {@code U}pdated, {@code R}emoved, {@code E}xpired) and three length-prefixed
- * fields: key, value (the removed value for R/E), old value.
+ * fields: key, value (the removed value for R/E), old value. A putAll of several keys sends one
+ * {@code P} message instead (see {@link #PUT}).
  */
 final class RedisScripts {
 
