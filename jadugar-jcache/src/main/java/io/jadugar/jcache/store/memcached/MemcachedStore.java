@@ -182,14 +182,26 @@ final class MemcachedStore implements Store {
     }
     // incr by 0 reads the generation; if memcached lost it (or never had it), it starts again from
     // the clock, which is a generation no earlier clear used
-    Long g = await(generationKey, client.asyncIncr(generationKey, 0L, System.currentTimeMillis(), 0),
-        "read the namespace generation");
-    if (g == null || g < 0) {
-      throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(generationKey)
-          + " did not return the namespace generation " + generationKey);
-    }
+    long g = incrGeneration(client, 0L, "read");
     lastGeneration = g;
     return prefixOf(g);
+  }
+
+  /**
+   * Increments the generation by {@code by}, creating it from the clock if it is missing. Two
+   * clients that create it at the same moment race inside memcached, and the loser's incr fails
+   * although the counter now exists: so a failed incr is tried again before it is an error.
+   */
+  private long incrGeneration(MemcachedClient client, long by, String what) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Long g = await(generationKey, client.asyncIncr(generationKey, by, System.currentTimeMillis(), 0),
+          what + " the namespace generation");
+      if (g != null && g >= 0) {
+        return g;
+      }
+    }
+    throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(generationKey)
+        + " did not " + what + " the namespace generation " + generationKey);
   }
 
   private static byte[] bytesOf(Object key) {
@@ -470,13 +482,7 @@ final class MemcachedStore implements Store {
   @Override
   public void clear() {
     // a new generation: every JVM's next operation uses keys no entry has
-    Long g = await(generationKey, conn.client().asyncIncr(generationKey, 1L, System.currentTimeMillis(), 0),
-        "increment the namespace generation");
-    if (g == null || g < 0) {
-      throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(generationKey)
-          + " did not increment the namespace generation " + generationKey);
-    }
-    lastGeneration = g;
+    lastGeneration = incrGeneration(conn.client(), 1L, "increment");
   }
 
   // ------------------------------------------------------------------ iteration
