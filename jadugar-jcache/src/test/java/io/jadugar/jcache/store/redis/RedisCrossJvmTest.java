@@ -132,30 +132,40 @@ class RedisCrossJvmTest {
     }
   }
 
+  /**
+   * Opens {@code cacheName} with a listener that wants old values, has a worker JVM run
+   * {@code mode} on it, and returns what the listener heard once {@code expected} events came
+   * (or 10 s passed), after 200 ms more in which nothing else may come.
+   */
+  private List<String> heardFromAnotherJvm(String mode, String cacheName, int expected, JadugarCachingProvider provider)
+      throws Exception {
+    CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
+        new Properties());
+    Recorder.HEARD.clear();
+    manager.createCache(cacheName,
+        new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class)
+            .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
+    Process other = worker(mode, server.address(), cacheName);
+    BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+    expectLine(out, "done");
+    assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (Recorder.HEARD.size() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    Thread.sleep(200); // nothing more should come
+    return List.copyOf(Recorder.HEARD);
+  }
+
   @Test
   void listenersHearThePutAllsOfAnotherJvm() throws Exception {
     JadugarCachingProvider provider = new JadugarCachingProvider();
     try {
-      CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
-          new Properties());
-      Recorder.HEARD.clear();
-      manager.createCache("heardAll",
-          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class)
-              .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                  FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
-      Process other = worker("putAll", server.address(), "heardAll");
-      BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
-      expectLine(out, "done");
-      assertTrue(other.waitFor(60, TimeUnit.SECONDS));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (Recorder.HEARD.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      Thread.sleep(200); // nothing more should come
-      assertEquals(3, Recorder.HEARD.size(), Recorder.HEARD.toString());
-      assertEquals("CREATED k=1 old=null", Recorder.HEARD.get(0));
-      assertEquals(java.util.Set.of("UPDATED k=2 old=1", "CREATED j=3 old=null"),
-          java.util.Set.copyOf(Recorder.HEARD.subList(1, 3)));
+      List<String> heard = heardFromAnotherJvm("putAll", "heardAll", 3, provider);
+      assertEquals(3, heard.size(), heard.toString());
+      assertEquals("CREATED k=1 old=null", heard.get(0));
+      assertEquals(java.util.Set.of("UPDATED k=2 old=1", "CREATED j=3 old=null"), java.util.Set.copyOf(heard.subList(1, 3)));
     } finally {
       provider.close();
     }
@@ -165,27 +175,13 @@ class RedisCrossJvmTest {
   void listenersHearTheChangesOfAnotherJvm() throws Exception {
     JadugarCachingProvider provider = new JadugarCachingProvider();
     try {
-      CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
-          new Properties());
-      Recorder.HEARD.clear();
-      Cache<String, Integer> cache = manager.createCache("heard",
-          new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class)
-              .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                  FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
-      Process other = worker("changes", server.address(), "heard");
-      BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
-      expectLine(out, "done");
-      assertTrue(other.waitFor(60, TimeUnit.SECONDS));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (Recorder.HEARD.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertEquals(List.of("CREATED k=1 old=null", "UPDATED k=2 old=1", "REMOVED k=1 old=1").size(),
-          Recorder.HEARD.size(), Recorder.HEARD.toString());
-      assertEquals("CREATED k=1 old=null", Recorder.HEARD.get(0));
-      assertEquals("UPDATED k=2 old=1", Recorder.HEARD.get(1));
-      assertTrue(Recorder.HEARD.get(2).startsWith("REMOVED k="), Recorder.HEARD.get(2));
-      assertEquals(null, cache.get("k"));
+      List<String> heard = heardFromAnotherJvm("changes", "heard", 3, provider);
+      assertEquals(3, heard.size(), heard.toString());
+      assertEquals("CREATED k=1 old=null", heard.get(0));
+      assertEquals("UPDATED k=2 old=1", heard.get(1));
+      assertTrue(heard.get(2).startsWith("REMOVED k="), heard.get(2));
+      assertEquals(null, provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
+          new Properties()).getCache("heard", String.class, Integer.class).get("k"));
     } finally {
       provider.close();
     }
