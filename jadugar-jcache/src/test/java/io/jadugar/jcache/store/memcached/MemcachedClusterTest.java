@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +25,11 @@ import org.junit.jupiter.api.Test;
 /** The memcached store on three real servers: hashing, multi-gets, a server dying and returning, two JVMs. */
 class MemcachedClusterTest {
 
-  private static final List<MemcachedServer> servers = new ArrayList<>();
+  private static List<MemcachedServer> servers = List.of();
 
   @BeforeAll
   static void start() throws Exception {
-    for (int i = 0; i < 3; i++) {
-      servers.add(MemcachedServer.launch());
-    }
+    servers = MemcachedFixture.launch(3);
   }
 
   @AfterAll
@@ -40,15 +37,11 @@ class MemcachedClusterTest {
     servers.forEach(MemcachedServer::close);
   }
 
-  private static MutableConfiguration<String, String> strings() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
-  }
-
   @Test
   void getAllIsOneMultiGetPerServer() throws Exception {
     CacheManager m = MemcachedFixture.manager(servers);
     try {
-      Cache<String, String> c = m.createCache("multi", strings());
+      Cache<String, String> c = m.createCache("multi", MemcachedFixture.strings());
       Map<String, String> all = new HashMap<>();
       for (int i = 0; i < 90; i++) {
         all.put("key" + i, "v" + i);
@@ -80,7 +73,7 @@ class MemcachedClusterTest {
   void aDeadServersKeysAreMissesAndItIsUsedAgainWhenItReturns() throws Exception {
     CacheManager m = MemcachedFixture.manager(servers, "jadugar.memcached.reconnect-delay", "1s",
         "jadugar.memcached.operation-timeout", "1s");
-    Cache<String, String> c = m.createCache("restart", strings());
+    Cache<String, String> c = m.createCache("restart", MemcachedFixture.strings());
     // the hardest victim: the server that also keeps the cache's namespace generation
     int genPort = ((java.net.InetSocketAddress) clientOf(MemcachedFixture.connection(c)).getNodeLocator()
         .getPrimary(MemcachedFixture.store(c).generationKey()).getSocketAddress()).getPort();
@@ -140,7 +133,7 @@ class MemcachedClusterTest {
     CacheManager m = MemcachedFixture.manager(List.of(servers.get(0), dead),
         "jadugar.memcached.failure-mode", "error", "jadugar.memcached.operation-timeout", "1s");
     try {
-      Cache<String, String> c = m.createCache("errors", strings());
+      Cache<String, String> c = m.createCache("errors", MemcachedFixture.strings());
       c.put("warm", "up");
       dead.stop();
       Thread.sleep(200);

@@ -4,17 +4,33 @@ import io.jadugar.jcache.engine.EngineCache;
 import io.jadugar.jcache.spi.Store;
 import java.lang.reflect.Field;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
 
 /** Helpers shared by the memcached store tests: cache managers on given servers, and store internals. */
 final class MemcachedFixture {
 
   private MemcachedFixture() {}
+
+  /** {@code n} memcached servers on free loopback ports. */
+  static List<MemcachedServer> launch(int n) throws Exception {
+    List<MemcachedServer> servers = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      servers.add(MemcachedServer.launch());
+    }
+    return servers;
+  }
+
+  /** A cache of strings. */
+  static MutableConfiguration<String, String> strings() {
+    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+  }
 
   /** A cache manager on {@code servers}, through a {@code memcached://} URI, with extra settings. */
   static CacheManager manager(List<MemcachedServer> servers, String... settings) {

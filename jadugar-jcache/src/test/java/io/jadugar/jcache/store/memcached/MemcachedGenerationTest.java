@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,23 +26,17 @@ import org.junit.jupiter.api.Test;
  */
 class MemcachedGenerationTest {
 
-  private static final List<MemcachedServer> servers = new ArrayList<>();
+  private static List<MemcachedServer> servers = List.of();
   private static final String[] COUNTS = {"cmd_get", "get_hits", "cmd_set", "incr_hits", "incr_misses"};
 
   @BeforeAll
   static void start() throws Exception {
-    for (int i = 0; i < 3; i++) {
-      servers.add(MemcachedServer.launch());
-    }
+    servers = MemcachedFixture.launch(3);
   }
 
   @AfterAll
   static void stop() {
     servers.forEach(MemcachedServer::close);
-  }
-
-  private static MutableConfiguration<String, String> strings() {
-    return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
   }
 
   private static MutableConfiguration<String, Integer> ints() {
@@ -73,7 +66,7 @@ class MemcachedGenerationTest {
     MemcachedServer s = servers.get(0);
     CacheManager m = MemcachedFixture.manager(List.of(s));
     try {
-      Cache<String, String> c = m.createCache("counted", strings());
+      Cache<String, String> c = m.createCache("counted", MemcachedFixture.strings());
       c.put("warm", "up"); // the first operation reads the generation by incr, seeding it if need be
       int n = 20;
       Map<String, String> all = new HashMap<>();
@@ -102,7 +95,7 @@ class MemcachedGenerationTest {
     try (DelayProxy proxy = new DelayProxy(servers.get(0), delay)) {
       CacheManager m = MemcachedFixture.manager(proxy.hostPort(), "jadugar.memcached.operation-timeout", "5s");
       try {
-        Cache<String, String> c = m.createCache("round-trips", strings());
+        Cache<String, String> c = m.createCache("round-trips", MemcachedFixture.strings());
         c.put("warm", "up");
         Map<String, String> all = new HashMap<>();
         for (int i = 0; i < 10; i++) {
@@ -134,8 +127,8 @@ class MemcachedGenerationTest {
     CacheManager a = MemcachedFixture.manager(servers);
     CacheManager b = MemcachedFixture.manager(servers);
     try {
-      Cache<String, String> ca = a.createCache("seen", strings());
-      Cache<String, String> cb = b.createCache("seen", strings());
+      Cache<String, String> ca = a.createCache("seen", MemcachedFixture.strings());
+      Cache<String, String> cb = b.createCache("seen", MemcachedFixture.strings());
       for (int i = 0; i < 10; i++) {
         ca.put("k" + i, "v" + i);
       }
@@ -227,8 +220,8 @@ class MemcachedGenerationTest {
     CacheManager m = MemcachedFixture.manager(List.of(s));
     CacheManager other = MemcachedFixture.manager(List.of(s));
     try {
-      Cache<String, String> c = m.createCache("lost", strings());
-      Cache<String, String> o = other.createCache("lost", strings());
+      Cache<String, String> c = m.createCache("lost", MemcachedFixture.strings());
+      Cache<String, String> o = other.createCache("lost", MemcachedFixture.strings());
       c.put("k", "v");
       assertEquals("v", o.get("k"));
       MemcachedStore store = MemcachedFixture.store(c);
