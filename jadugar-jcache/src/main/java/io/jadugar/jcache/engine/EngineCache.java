@@ -634,6 +634,12 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   @Override
   public void removeAll() {
     requireOpen();
+    if (writer == null && !events.hasListeners() && !statisticsEnabled) {
+      // nobody is told of each removal, so it is a clear: no listing of the whole store (on
+      // memcached, a walk of every server's items)
+      store.clear();
+      return;
+    }
     Map<Object, K> byStoreKey = new LinkedHashMap<>();
     Iterator<StoreEntry> it = store.iterator();
     List<Object> undecodable = new ArrayList<>();

@@ -159,6 +159,25 @@ class MemcachedStoreTest {
   }
 
   @Test
+  void removeAllWithNobodyToTellIsAClearNotAWalkOfEveryEntry() throws Exception {
+    Cache<String, String> quiet = manager.createCache("remove-all-quiet", strings().setStatisticsEnabled(false));
+    // statistics count each removal
+    Cache<String, String> told = manager.createCache("remove-all-told", strings());
+    for (int i = 0; i < 30; i++) {
+      quiet.put("k" + i, "v" + i);
+      told.put("k" + i, "v" + i);
+    }
+    long gets = server.stat("cmd_get");
+    quiet.removeAll();
+    assertEquals(0, server.stat("cmd_get") - gets, "no entry was read");
+    assertTrue(!quiet.iterator().hasNext());
+    gets = server.stat("cmd_get");
+    told.removeAll();
+    assertTrue(server.stat("cmd_get") - gets >= 30, "each entry was read to count its removal");
+    assertEquals(30, told.unwrap(io.jadugar.jcache.engine.EngineCache.class).statistics().getCacheRemovals());
+  }
+
+  @Test
   void clearOfOneCacheLeavesAnotherIntactAndIsSeenByOtherManagers() {
     Cache<String, String> a = manager.createCache("clear-a", strings());
     Cache<String, String> b = manager.createCache("clear-b", strings());
