@@ -96,9 +96,8 @@ final class RedisStore implements Store {
     if (events) {
       String channelName = "jadugar-events:" + namespace;
       this.channel = channelName.getBytes(StandardCharsets.UTF_8);
+      // subscribed by listenersChanged, which the engine calls as soon as the store is open
       this.topic = redisson.getTopic(channelName, ByteArrayCodec.INSTANCE);
-      // until the engine says whether anyone here listens, hear everything
-      subscribe();
     } else {
       this.channel = NO_CHANNEL;
       this.topic = null;
