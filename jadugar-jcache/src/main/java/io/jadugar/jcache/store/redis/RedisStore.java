@@ -27,8 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.cache.event.EventType;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
-import org.redisson.api.RBucket;
 import org.redisson.api.RBucketAsync;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
@@ -294,13 +294,7 @@ final class RedisStore implements Store {
     try {
       if (channel.length == 0) {
         // nothing to publish: a plain SET, no script (CAS scripts still see an 8-byte version)
-        RBucket<byte[]> bucket = redisson.getBucket(key, ByteArrayCodec.INSTANCE);
-        long ttl = ttl(entry.expireAt());
-        if (ttl < 0) {
-          bucket.set(encode(entry, newVersion()));
-        } else {
-          bucket.set(encode(entry, newVersion()), Duration.ofMillis(ttl));
-        }
+        setPlain(redisson.getBucket(key, ByteArrayCodec.INSTANCE), entry).toCompletableFuture().join();
       } else {
         evalPut(key, List.of(key), args(encode(entry, newVersion()), pxat(entry.expireAt())));
       }
@@ -310,14 +304,16 @@ final class RedisStore implements Store {
   }
 
   /**
-   * The time to live in ms of a plain {@code SET PX}, or -1 for none: counted from this JVM's
-   * clock, the clock the engine checks {@code expireAt} against, as {@link #pxat} is.
+   * Sends {@code entry} as a plain {@code SET}, with {@code PX} counted from this JVM's clock (the
+   * clock the engine checks {@code expireAt} against, as {@link #pxat} is) unless it is eternal.
    */
-  private long ttl(long expireAt) {
+  private RFuture<Void> setPlain(RBucketAsync<byte[]> bucket, StoreEntry entry) {
+    byte[] value = encode(entry, newVersion());
+    long expireAt = entry.expireAt();
     if (expireAt == StoreEntry.ETERNAL || expireAt > Long.MAX_VALUE - grace) {
-      return -1;
+      return bucket.setAsync(value);
     }
-    return Math.max(1, expireAt + grace - System.currentTimeMillis());
+    return bucket.setAsync(value, Duration.ofMillis(Math.max(1, expireAt + grace - System.currentTimeMillis())));
   }
 
   @Override
@@ -412,13 +408,7 @@ final class RedisStore implements Store {
     RBatch batch = redisson.createBatch();
     if (channel.length == 0) {
       for (StoreEntry entry : entries) {
-        RBucketAsync<byte[]> bucket = batch.getBucket(redisKey(entry.key()), ByteArrayCodec.INSTANCE);
-        long ttl = ttl(entry.expireAt());
-        if (ttl < 0) {
-          bucket.setAsync(encode(entry, newVersion()));
-        } else {
-          bucket.setAsync(encode(entry, newVersion()), Duration.ofMillis(ttl));
-        }
+        setPlain(batch.getBucket(redisKey(entry.key()), ByteArrayCodec.INSTANCE), entry);
       }
     } else {
       RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
