@@ -147,8 +147,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Objects.requireNonNull(key, "key");
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Object storeKey = codec.encodeKey(key);
-    StoreEntry entry = live(key, store.get(storeKey));
-    V value = entry == null ? null : valueOf(key, entry, true);
+    StoreEntry entry = store.get(storeKey);
+    V value = present(key, entry, true);
     if (value != null) {
       touch(entry);
       if (statisticsEnabled) {
@@ -182,8 +182,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     List<K> missing = new ArrayList<>();
     for (int i = 0; i < userKeys.length; i++) {
       K key = typedKey(userKeys[i]);
-      StoreEntry entry = live(key, found.get(storeKeys[i]));
-      V value = entry == null ? null : valueOf(key, entry, true);
+      StoreEntry entry = found.get(storeKeys[i]);
+      V value = present(key, entry, true);
       if (value == null) {
         missing.add(key);
       } else {
@@ -214,8 +214,9 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   public boolean containsKey(K key) {
     requireOpen();
     Objects.requireNonNull(key, "key");
-    StoreEntry entry = store.get(codec.encodeKey(key));
-    return entry != null && !entry.isExpiredAt(System.currentTimeMillis());
+    // present only if get would return it: a damaged entry is a (counted, dropped) miss here too;
+    // an expired one is left for the reads that report it, as containsKey is no access
+    return present(key, store.get(codec.encodeKey(key)), false) != null;
   }
 
   @Override
@@ -393,48 +394,52 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Map<Object, StoreEntry> existing = needsCurrent && n > 0 ? store.getAll(Arrays.asList(storeKeys)) : Map.of();
     long now = System.currentTimeMillis();
     List<StoreEntry> writes = new ArrayList<>(n);
-    // which key each write is, for the events
-    int[] writeOf = events.hasListeners() ? new int[n] : null;
-    List<Object> dropExpired = new ArrayList<>();
+    // what each key held, sorted as every other operation sorts it, and whether it was written
+    Outcome[] found = existing.isEmpty() ? null : new Outcome[n];
+    boolean[] written = new boolean[n];
+    List<Object> dropped = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       StoreEntry current = existing.get(storeKeys[i]);
-      boolean live = current != null && !current.isExpiredAt(now);
-      long expireAt = live ? expiry.onUpdate(now, current.expireAt()) : expiry.onCreation(now);
-      if (!live && expireAt <= now) {
+      StoreEntry live = null;
+      if (current != null) {
+        found[i] = new Outcome();
+        begin(found[i], current);
+        live = found[i].live;
+      }
+      long expireAt = live != null ? expiry.onUpdate(now, live.expireAt()) : expiry.onCreation(now);
+      if (live == null && expireAt <= now) {
         if (current != null) {
-          dropExpired.add(storeKeys[i]);
+          dropped.add(storeKeys[i]); // expired or corrupt, and nothing replaces it
         }
         continue;
       }
-      if (writeOf != null) {
-        writeOf[writes.size()] = i;
-      }
+      written[i] = true;
       writes.add(new StoreEntry(storeKeys[i], codec.encodeValue(values[i]), expireAt));
     }
     store.putAll(writes);
-    if (!dropExpired.isEmpty()) {
-      store.removeAll(dropExpired);
+    if (!dropped.isEmpty()) {
+      store.removeAll(dropped);
     }
     if (statisticsEnabled && !writes.isEmpty()) {
       statistics.puts(writes.size());
       statistics.putTime(System.nanoTime() - start);
     }
-    if (writeOf != null) {
-      for (int w = 0; w < writes.size(); w++) {
-        int i = writeOf[w];
-        K key = typedKey(keys[i]);
-        V value = typedValue(values[i]);
-        StoreEntry current = existing.get(storeKeys[i]);
-        if (current != null && current.isExpiredAt(now)) {
-          V expired = valueOf(key, current, false);
-          events.publish(EventType.EXPIRED, key, expired, expired);
-          current = null;
+    for (int i = 0; i < n; i++) {
+      Outcome o = found == null ? null : found[i];
+      K key = typedKey(keys[i]);
+      if (!written[i]) {
+        if (o != null && o.corrupt != null) {
+          corrupt(key, new CorruptEntryException("dropped by putAll"));
         }
-        if (current == null) {
-          events.publish(EventType.CREATED, key, value, null);
-        } else {
-          events.publish(EventType.UPDATED, key, value, valueOf(key, current, false));
-        }
+        continue;
+      }
+      if (o != null) {
+        publishExpired(key, o);
+      }
+      if (o == null || o.live == null) {
+        events.publish(EventType.CREATED, key, typedValue(values[i]), null);
+      } else if (events.hasListeners(EventType.UPDATED)) {
+        events.publish(EventType.UPDATED, key, typedValue(values[i]), liveValue(o));
       }
     }
     if (writeFailure != null) {
@@ -672,18 +677,17 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       }
     }
     Map<Object, StoreEntry> removed = store.removeAll(byStoreKey.keySet());
-    long now = System.currentTimeMillis();
     int live = 0;
-    for (Map.Entry<Object, StoreEntry> r : removed.entrySet()) {
-      StoreEntry entry = r.getValue();
-      boolean expired = entry.isExpiredAt(now);
-      if (!expired) {
-        live++;
-      }
-      if (events.hasListeners()) {
+    if (statisticsEnabled || events.hasListeners()) {
+      // a removal of what was present: an expired entry is reported as such, a corrupt one counted
+      Outcome o = new Outcome();
+      for (Map.Entry<Object, StoreEntry> r : removed.entrySet()) {
         K key = byStoreKey.get(r.getKey());
-        V old = valueOf(key, entry, false);
-        events.publish(expired ? EventType.EXPIRED : EventType.REMOVED, key, old, old);
+        begin(o, r.getValue());
+        publishRemoved(key, o);
+        if (o.live != null) {
+          live++;
+        }
       }
     }
     if (statisticsEnabled && live > 0) {
@@ -822,8 +826,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       long now = System.currentTimeMillis();
       while (next == null && entries.hasNext()) {
         StoreEntry e = entries.next();
-        K key = e.isExpiredAt(now) ? null : keyOf(e);
-        V value = key == null ? null : valueOf(key, e, true);
+        K key = expired(e, now) ? null : keyOf(e);
+        V value = key == null ? null : present(key, e, false);
         if (value != null) {
           long start = statisticsEnabled ? System.nanoTime() : 0L;
           touch(e);
@@ -1073,7 +1077,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     o.result = null;
     o.processed = null;
     if (current != null) {
-      if (current.isExpiredAt(now)) {
+      if (expired(current, now)) {
         o.expired = current;
       } else if (codec.mayBeCorrupt()) {
         try {
@@ -1183,19 +1187,28 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   }
 
   /**
-   * {@code entry} if it is live; if it has expired, drops it from the store (if nobody changed it
-   * meanwhile) and reports it, and returns {@code null}.
+   * The value of {@code entry} if it is present, else {@code null}. "Present" means one thing in
+   * every operation (here and in {@link #begin}): stored, not {@link #expired}, and its bytes
+   * decode. A corrupt entry is counted and dropped; an expired one is dropped and reported when
+   * {@code settleExpired}.
    */
-  private StoreEntry live(K key, StoreEntry entry) {
-    if (entry == null || entry.expireAt() == StoreEntry.ETERNAL
-        || !entry.isExpiredAt(System.currentTimeMillis())) {
-      return entry;
+  private V present(K key, StoreEntry entry, boolean settleExpired) {
+    if (entry == null) {
+      return null;
     }
-    if (store.remove(entry) && events.hasListeners(EventType.EXPIRED)) {
-      V value = valueOf(key, entry, false);
-      events.publish(EventType.EXPIRED, key, value, value);
+    if (entry.expireAt() != StoreEntry.ETERNAL && expired(entry, System.currentTimeMillis())) {
+      if (settleExpired && store.remove(entry) && events.hasListeners(EventType.EXPIRED)) {
+        V value = valueOf(key, entry, false);
+        events.publish(EventType.EXPIRED, key, value, value);
+      }
+      return null;
     }
-    return null;
+    return valueOf(key, entry, true);
+  }
+
+  /** Whether {@code entry} is past its time at {@code now}: then it is not present. */
+  private static boolean expired(StoreEntry entry, long now) {
+    return entry.isExpiredAt(now);
   }
 
   /** Applies the access expiry to an entry just read, when the policy can change it. */
