@@ -21,7 +21,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.WeakHashMap;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
@@ -41,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class JadugarCachingProvider implements CachingProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(JadugarCachingProvider.class);
+  /** The unknown {@code jadugar.*} system properties warned about, so that each is warned about once. */
+  private static final Set<String> IGNORED_PROPERTIES = ConcurrentHashMap.newKeySet();
 
   /** The URI of the default cache manager. */
   public static final URI DEFAULT_URI = URI.create("jadugar:default");
@@ -115,10 +120,32 @@ public final class JadugarCachingProvider implements CachingProvider {
     }
     raw.putAll(fromUri(uri, loader));
     raw.putAll(Settings.namespaced(properties));
-    raw.putAll(Settings.namespaced(System.getProperties()));
+    raw.putAll(systemSettings());
     Settings settings = Settings.of(knownSettings, raw);
     storeFactory(settings.get(CoreSettings.STORE));
     return settings;
+  }
+
+  /**
+   * The known {@code jadugar.*} JVM system properties. An unknown one is warned about once, not an
+   * error: system properties are shared with everything else in the JVM ({@code mvn
+   * -Djadugar.version=0.2.0 test} hands a build's property to the test JVM).
+   */
+  private Map<String, String> systemSettings() {
+    Map<String, String> out = Settings.namespaced(System.getProperties());
+    Set<String> known = new TreeSet<>();
+    knownSettings.forEach(s -> known.add(s.key()));
+    out.keySet().removeIf(key -> {
+      if (known.contains(key)) {
+        return false;
+      }
+      if (IGNORED_PROPERTIES.add(key)) {
+        LOG.warn("Ignoring JVM system property '{}': not a Jadugar configuration key; allowed keys: {}",
+            key, String.join(", ", known));
+      }
+      return true;
+    });
+    return out;
   }
 
   private Map<String, String> fromUri(URI uri, ClassLoader loader) {

@@ -28,6 +28,7 @@ class ConfigurationErrorsTest {
   @AfterEach
   void clearSystemProperties() {
     System.clearProperty("jadugar.memory.maximum-size");
+    System.clearProperty("jadugar.version");
   }
 
   private CacheManager manager(String name, Properties p) {
@@ -67,6 +68,34 @@ class ConfigurationErrorsTest {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> manager("nostore", props("jadugar.store", "floppy")));
     assertTrue(e.getMessage().contains("'floppy'") && e.getMessage().contains("memory"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownSystemPropertyIsWarnedAboutOnceNotAnError() {
+    // what `mvn -Djadugar.version=0.2.0 test` does: the build's property reaches the test JVM
+    System.setProperty("jadugar.version", "0.2.0");
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true));
+    try {
+      for (int i = 0; i < 3; i++) {
+        CacheManager m = manager("sysprop" + i, new Properties());
+        Cache<String, String> c = m.createCache("c", new MutableConfiguration<String, String>());
+        c.put("k", "v");
+        assertEquals("v", c.get("k"));
+        m.close();
+      }
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString();
+    int first = log.indexOf("'jadugar.version'");
+    assertTrue(first >= 0 && log.contains("jadugar.store"), "the warning names the property and the known keys: " + log);
+    assertEquals(-1, log.indexOf("'jadugar.version'", first + 1), "warned about once: " + log);
+    // the same key given to the cache manager itself is still an error
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> manager("sysprop-explicit", props("jadugar.version", "0.2.0")));
+    assertTrue(e.getMessage().contains("'jadugar.version'"), e.getMessage());
   }
 
   @Test
