@@ -216,7 +216,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     Objects.requireNonNull(key, "key");
     // present only if get would return it: a damaged entry is a (counted, dropped) miss here too;
     // an expired one is left for the reads that report it, as containsKey is no access
-    return present(key, store.get(codec.encodeKey(key)), false) != null;
+    return isPresent(key, store.get(codec.encodeKey(key)), false);
   }
 
   @Override
@@ -1193,17 +1193,30 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
    * {@code settleExpired}.
    */
   private V present(K key, StoreEntry entry, boolean settleExpired) {
+    return unexpired(key, entry, settleExpired) ? valueOf(key, entry, true) : null;
+  }
+
+  /**
+   * Whether {@code entry} is present, as {@link #present} decides; it is decoded only when its
+   * bytes can be damaged (a store-by-value copy in memory is not, so containsKey copies nothing).
+   */
+  private boolean isPresent(K key, StoreEntry entry, boolean settleExpired) {
+    return unexpired(key, entry, settleExpired) && (!codec.mayBeCorrupt() || valueOf(key, entry, true) != null);
+  }
+
+  /** Whether {@code entry} is stored and not expired; an expired one is dropped and reported when {@code settle}. */
+  private boolean unexpired(K key, StoreEntry entry, boolean settle) {
     if (entry == null) {
-      return null;
+      return false;
     }
     if (entry.expireAt() != StoreEntry.ETERNAL && expired(entry, System.currentTimeMillis())) {
-      if (settleExpired && store.remove(entry) && events.hasListeners(EventType.EXPIRED)) {
+      if (settle && store.remove(entry) && events.hasListeners(EventType.EXPIRED)) {
         V value = valueOf(key, entry, false);
         events.publish(EventType.EXPIRED, key, value, value);
       }
-      return null;
+      return false;
     }
-    return valueOf(key, entry, true);
+    return true;
   }
 
   /** Whether {@code entry} is past its time at {@code now}: then it is not present. */
