@@ -13,6 +13,9 @@ public interface CacheTarget extends AutoCloseable {
   /** The value of {@code key}, or {@code null}. */
   Payload get(Integer key);
 
+  /** Whether {@code key} is present. */
+  boolean containsKey(Integer key);
+
   /** Stores {@code value} under {@code key}. */
   void put(Integer key, Payload value);
 

@@ -144,6 +144,15 @@ public abstract class CacheWorkloads {
     return cache.get(cursor.absent());
   }
 
+  /**
+   * Whether a present key is present: on a store of bytes Jadugar decodes the entry to decide
+   * (present means get would return it), so this row shows what that costs next to getHit.
+   */
+  @Benchmark
+  public boolean containsKeyHit(Cursor cursor) {
+    return cache.containsKey(cursor.hot());
+  }
+
   /** An update of a present key. */
   @Benchmark
   public void put(Cursor cursor) {

@@ -33,6 +33,11 @@ public final class JCacheTarget implements CacheTarget {
   }
 
   @Override
+  public boolean containsKey(Integer key) {
+    return cache.containsKey(key);
+  }
+
+  @Override
   public void put(Integer key, Payload value) {
     cache.put(key, value);
   }

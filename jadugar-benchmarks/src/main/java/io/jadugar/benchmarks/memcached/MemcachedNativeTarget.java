@@ -60,6 +60,11 @@ final class MemcachedNativeTarget implements CacheTarget {
   }
 
   @Override
+  public boolean containsKey(Integer key) {
+    return client.get(name(key)) != null; // memcached has no existence check of its own
+  }
+
+  @Override
   public void put(Integer key, Payload value) {
     // wait for the server's answer, as a cache's put must before it returns
     await(client.set(name(key), 0, value));

@@ -22,6 +22,11 @@ final class CaffeineNativeTarget implements CacheTarget {
   }
 
   @Override
+  public boolean containsKey(Integer key) {
+    return cache.getIfPresent(key) != null;
+  }
+
+  @Override
   public void put(Integer key, Payload value) {
     cache.put(key, value);
   }

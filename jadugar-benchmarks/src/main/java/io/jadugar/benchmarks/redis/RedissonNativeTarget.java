@@ -41,6 +41,11 @@ final class RedissonNativeTarget implements CacheTarget {
   }
 
   @Override
+  public boolean containsKey(Integer key) {
+    return client.getBucket(name(key)).isExists();
+  }
+
+  @Override
   public void put(Integer key, Payload value) {
     client.getBucket(name(key)).set(value);
   }

@@ -54,9 +54,9 @@ public final class Profile {
   private static final String[] ALL_WORKLOADS = {"getHit", "getMiss", "put", "invokeIncrement",
       "getAll100", "putAll100", "zipfGetOrPut"};
   private static final String[] REDIS = {JADUGAR, "redisson-jcache", "redisson-native"};
-  private static final String[] REDIS_WORKLOADS = {"getHit", "put", "getAll100", "putAll100"};
+  private static final String[] REDIS_WORKLOADS = {"getHit", "containsKeyHit", "put", "getAll100", "putAll100"};
   private static final String[] MEMCACHED = {JADUGAR, "memcached-native"};
-  private static final String[] MEMCACHED_WORKLOADS = {"getHit", "put", "getAll100"};
+  private static final String[] MEMCACHED_WORKLOADS = {"getHit", "containsKeyHit", "put", "getAll100"};
   /** Workloads where a second thread tells something: contention on reads, writes and eviction. */
   private static final String[] CONTENDED = {"getHit", "put", "invokeIncrement", "zipfGetOrPut"};
 
