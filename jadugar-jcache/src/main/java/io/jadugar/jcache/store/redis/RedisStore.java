@@ -325,7 +325,7 @@ final class RedisStore implements Store {
         evalPut(key, List.of(key), args(encode(entry, newVersion()), pxat(entry.expireAt())));
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "put", e);
+      throw RedisFaults.write(where, "put", e);
     }
   }
 
@@ -354,7 +354,7 @@ final class RedisStore implements Store {
         putAllScripted(entries);
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "putAll", e);
+      throw RedisFaults.write(where, "putAll", e);
     }
   }
 
@@ -456,7 +456,7 @@ final class RedisStore implements Store {
           encode(entry, newVersion()), pxat(entry.expireAt()));
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "insert", e);
+      throw RedisFaults.write(where, "insert", e);
     }
   }
 
@@ -471,7 +471,7 @@ final class RedisStore implements Store {
           expiryOnly ? ONE : ZERO);
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "replace", e);
+      throw RedisFaults.write(where, "replace", e);
     }
   }
 
@@ -483,7 +483,7 @@ final class RedisStore implements Store {
           (byte[]) expected.version());
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "remove", e);
+      throw RedisFaults.write(where, "remove", e);
     }
   }
 
@@ -494,7 +494,7 @@ final class RedisStore implements Store {
       byte[] old = eval(rk, RScript.Mode.READ_WRITE, RedisScripts.REMOVE, RScript.ReturnType.VALUE);
       return decode(key, old);
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "remove", e);
+      throw RedisFaults.write(where, "remove", e);
     }
   }
 
@@ -514,7 +514,7 @@ final class RedisStore implements Store {
       }
       result = batch.execute();
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "removeAll", e);
+      throw RedisFaults.write(where, "removeAll", e);
     }
     Map<Object, StoreEntry> out = new LinkedHashMap<>();
     List<?> responses = result.getResponses();
@@ -542,7 +542,7 @@ final class RedisStore implements Store {
         redisson.getKeys().delete(chunk.toArray(new String[0]));
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "clear", e);
+      throw RedisFaults.write(where, "clear", e);
     }
   }
 
