@@ -126,6 +126,23 @@ class RedisProtocolCheckTest {
   }
 
   @Test
+  void aSilentNodeAmongClusterNodesThatAnswerIsLeftToRedisson() throws Exception {
+    try (RedisServer.Cluster cluster = RedisServer.Cluster.launch(); FakeServer silent = new FakeServer(() -> null)) {
+      JadugarCachingProvider provider = new JadugarCachingProvider();
+      try {
+        var m = provider.getCacheManager(URI.create("jadugar:silent-seed"), getClass().getClassLoader(),
+            props("jadugar.store", "redis", "jadugar.redis.timeout", "1s",
+                "jadugar.redis.cluster.nodes", "127.0.0.1:" + silent.port() + "," + cluster.addresses()));
+        var c = m.createCache("seeds", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        c.put("k", "v");
+        assertEquals("v", c.get("k"));
+      } finally {
+        provider.close();
+      }
+    }
+  }
+
+  @Test
   void aRedisThatWantsAPasswordIsStillRedis() throws Exception {
     try (RedisServer server = RedisServer.launch("--requirepass", "s3cret")) {
       server.cliAuth("--no-auth-warning", "-a", "s3cret");
