@@ -47,8 +47,11 @@ final class RedisFaults {
   /** Whether a command timed out waiting for its answer or was cancelled: sent, but not confirmed. */
   private static boolean unconfirmed(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof RedisTimeoutException || t instanceof CancellationException
-          || t instanceof TimeoutException) {
+      if (t instanceof RedisTimeoutException) {
+        // no free connection within the timeout: the command never left this JVM
+        return !String.valueOf(t.getMessage()).startsWith("Unable to acquire connection");
+      }
+      if (t instanceof CancellationException || t instanceof TimeoutException) {
         return true;
       }
     }
