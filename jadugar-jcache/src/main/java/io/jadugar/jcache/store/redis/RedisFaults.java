@@ -1,8 +1,11 @@
 package io.jadugar.jcache.store.redis;
 
+import io.jadugar.jcache.spi.OutcomeUnknownException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 import javax.cache.CacheException;
 import javax.net.ssl.SSLException;
 import org.redisson.client.RedisAuthRequiredException;
@@ -24,6 +27,35 @@ final class RedisFaults {
       return (CacheException) e;
     }
     return new CacheException(where + " " + cause(e) + " during " + op + ": " + detail(e), e);
+  }
+
+  /**
+   * The error of a write that Redis did not complete. A write that timed out or was cancelled was
+   * sent and may have been applied, so it is reported as such, never as failed.
+   */
+  static CacheException write(String where, String op, Throwable e) {
+    if (e instanceof CacheException) {
+      return (CacheException) e;
+    }
+    if (unconfirmed(e)) {
+      return new OutcomeUnknownException(where + " did not confirm " + op + " in time: the write may or may not "
+          + "have been stored (" + detail(e) + ")", e);
+    }
+    return operation(where, op, e);
+  }
+
+  /** Whether a command timed out waiting for its answer or was cancelled: sent, but not confirmed. */
+  private static boolean unconfirmed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RedisTimeoutException) {
+        // no free connection within the timeout: the command never left this JVM
+        return !String.valueOf(t.getMessage()).startsWith("Unable to acquire connection");
+      }
+      if (t instanceof CancellationException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What went wrong, in words: refused, timed out, authentication or TLS failed. */

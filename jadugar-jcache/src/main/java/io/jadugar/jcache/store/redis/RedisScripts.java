@@ -11,10 +11,23 @@ package io.jadugar.jcache.store.redis;
  * ({@code C}reated, {@code U}pdated, {@code R}emoved, {@code E}xpired) and three length-prefixed
  * fields: key, value (the removed value for R/E), old value. A putAll of several keys sends one
  * {@code P} message instead (see {@link #PUT}).
+ *
+ * <p>Another program's list, hash, set, sorted set or stream under a cache's key is foreign data: a
+ * corrupt entry that every write replaces. {@code GET} and {@code SET ... GET} fail on it
+ * (WRONGTYPE), so the scripts read with {@code redis.pcall} and take that error for "foreign";
+ * the store reads such a key as an entry whose version is {@link #FOREIGN}, which the
+ * compare-and-set scripts match against the foreign value. No change message is published for it:
+ * it was never an entry.
  */
 final class RedisScripts {
 
   private RedisScripts() {}
+
+  /**
+   * The version of foreign data: 9 bytes, so that no stored string's version (its first 8 bytes)
+   * can ever equal it.
+   */
+  static final String FOREIGN = "WRONGTYPE";
 
   private static final String COMMON = String.join("\n",
       "local function expat(s)",
@@ -31,6 +44,14 @@ final class RedisScripts {
       "local function write(v, pxat)",
       "  if pxat == '0' then redis.call('SET', KEYS[1], v)",
       "  else redis.call('SET', KEYS[1], v, 'PXAT', pxat) end",
+      "end",
+      "local function read()",
+      "  local v = redis.pcall('GET', KEYS[1])",
+      "  if type(v) == 'table' and v.err then",
+      "    if string.sub(v.err, 1, 9) == 'WRONGTYPE' then return false, true end",
+      "    return error(v)",
+      "  end",
+      "  return v, false",
       "end",
       "local now = tonumber(ARGV[3])",
       "");
@@ -55,8 +76,14 @@ final class RedisScripts {
       "elseif n == 1 then",
       "  local k, v, px = KEYS[1], ARGV[4], ARGV[5]",
       "  local old",
-      "  if px == '0' then old = redis.call('SET', k, v, 'GET')",
-      "  else old = redis.call('SET', k, v, 'PXAT', px, 'GET') end",
+      "  if px == '0' then old = redis.pcall('SET', k, v, 'GET')",
+      "  else old = redis.pcall('SET', k, v, 'PXAT', px, 'GET') end",
+      "  if type(old) == 'table' and old.err then",
+      "    if string.sub(old.err, 1, 9) ~= 'WRONGTYPE' then return error(old) end",
+      "    -- foreign data: SET ... GET refused it, a plain SET replaces it (a create)",
+      "    if px == '0' then redis.call('SET', k, v) else redis.call('SET', k, v, 'PXAT', px) end",
+      "    old = false",
+      "  end",
       "  local t, o = 'C', ''",
       "  if old and #old >= 16 then",
       "    local h, l = struct.unpack('>I4I4', string.sub(old, 9, 16))",
@@ -86,16 +113,23 @@ final class RedisScripts {
       "end",
       "return n");
 
-  /** Write only if absent. ARGV[4] value, ARGV[5] PXAT or 0. */
+  /** Write only if absent (or foreign data, which the write replaces). ARGV[4] value, ARGV[5] PXAT or 0. */
   static final String INSERT = COMMON + String.join("\n",
-      "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end",
+      "local t = redis.call('TYPE', KEYS[1]).ok",
+      "if t == 'string' then return 0 end",
       "write(ARGV[4], ARGV[5])",
       "pub('C', string.sub(ARGV[4], 17), '')",
       "return 1");
 
   /** Write only if the version holds. ARGV[4] value, ARGV[5] PXAT or 0, ARGV[6] version, ARGV[7] 1 = expiry only, no event. */
   static final String REPLACE = COMMON + String.join("\n",
-      "local old = redis.call('GET', KEYS[1])",
+      "local old, foreign = read()",
+      "if foreign then",
+      "  if ARGV[6] ~= '" + FOREIGN + "' then return 0 end",
+      "  write(ARGV[4], ARGV[5])",
+      "  if ARGV[7] ~= '1' then pub('C', string.sub(ARGV[4], 17), '') end",
+      "  return 1",
+      "end",
       "if not old or string.sub(old, 1, 8) ~= ARGV[6] then return 0 end",
       "write(ARGV[4], ARGV[5])",
       "if ARGV[7] ~= '1' then",
@@ -106,17 +140,29 @@ final class RedisScripts {
 
   /** Delete only if the version holds. ARGV[4] version. */
   static final String REMOVE_EXPECTED = COMMON + String.join("\n",
-      "local old = redis.call('GET', KEYS[1])",
+      "local old, foreign = read()",
+      "if foreign then",
+      "  if ARGV[4] ~= '" + FOREIGN + "' then return 0 end",
+      "  redis.call('DEL', KEYS[1])",
+      "  return 1",
+      "end",
       "if not old or string.sub(old, 1, 8) ~= ARGV[4] then return 0 end",
       "redis.call('DEL', KEYS[1])",
       "if expat(old) > now then pub('R', string.sub(old, 17), '') else pub('E', string.sub(old, 17), '') end",
       "return 1");
 
-  /** Delete; returns the stored value or nil. */
+  /** Delete; returns the stored value, or nil when there was none (or foreign data, deleted all the same). */
   static final String REMOVE = COMMON + String.join("\n",
-      "local old = redis.call('GET', KEYS[1])",
+      "local old, foreign = read()",
+      "if foreign then redis.call('DEL', KEYS[1]) end",
       "if not old then return false end",
       "redis.call('DEL', KEYS[1])",
       "if expat(old) > now then pub('R', string.sub(old, 17), '') else pub('E', string.sub(old, 17), '') end",
       "return old");
+
+  /** Whether KEYS[1] holds foreign data (neither a string nor absent): 1 or 0. */
+  static final String IS_FOREIGN = String.join("\n",
+      "local t = redis.call('TYPE', KEYS[1]).ok",
+      "if t == 'string' or t == 'none' then return 0 end",
+      "return 1");
 }

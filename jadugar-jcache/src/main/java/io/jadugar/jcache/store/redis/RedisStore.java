@@ -58,6 +58,10 @@ final class RedisStore implements Store {
   /** Keys per PUT script call of a putAll: bounds how long one call holds the server. */
   private static final int PUT_CHUNK = 500;
   private static final String PUT_SHA = sha1(RedisScripts.PUT);
+  /** The version of another program's data under a cache's key (see {@link RedisScripts#FOREIGN}). */
+  private static final byte[] FOREIGN_VERSION = RedisScripts.FOREIGN.getBytes(StandardCharsets.US_ASCII);
+  /** The value of foreign data: no frame, so the engine counts a corrupt entry. */
+  private static final byte[] NO_FRAME = new byte[0];
 
   private final RedissonClient redisson;
   private final RScript script;
@@ -189,6 +193,24 @@ final class RedisStore implements Store {
     return new StoreEntry(key, Arrays.copyOfRange(raw, 16, raw.length), expireAt, Arrays.copyOf(raw, 8));
   }
 
+  /**
+   * The entry of a key that holds another program's data (a list, a hash...): a corrupt entry, which
+   * a read counts as a miss and drops and a write replaces, through the scripts' foreign version.
+   */
+  private static StoreEntry foreign(Object key) {
+    return new StoreEntry(key, NO_FRAME, StoreEntry.ETERNAL, FOREIGN_VERSION);
+  }
+
+  /** Whether Redis refused a command because the key holds another type than a string. */
+  private static boolean wrongType(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (String.valueOf(t.getMessage()).startsWith("WRONGTYPE")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private byte[] pxat(long expireAt) {
     if (expireAt == StoreEntry.ETERNAL || expireAt > Long.MAX_VALUE - grace) {
       return ZERO;
@@ -256,6 +278,10 @@ final class RedisStore implements Store {
       byte[] raw = redisson.<byte[]>getBucket(redisKey(key), ByteArrayCodec.INSTANCE).get();
       return decode(key, raw);
     } catch (RuntimeException e) {
+      if (wrongType(e)) {
+        LOG.debug("Cache {}: key {} holds foreign data, not a Redis string", cacheName, key);
+        return foreign(key);
+      }
       throw RedisFaults.operation(where, "get", e);
     }
   }
@@ -299,7 +325,7 @@ final class RedisStore implements Store {
         evalPut(key, List.of(key), args(encode(entry, newVersion()), pxat(entry.expireAt())));
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "put", e);
+      throw RedisFaults.write(where, "put", e);
     }
   }
 
@@ -328,7 +354,7 @@ final class RedisStore implements Store {
         putAllScripted(entries);
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "putAll", e);
+      throw RedisFaults.write(where, "putAll", e);
     }
   }
 
@@ -430,7 +456,7 @@ final class RedisStore implements Store {
           encode(entry, newVersion()), pxat(entry.expireAt()));
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "insert", e);
+      throw RedisFaults.write(where, "insert", e);
     }
   }
 
@@ -445,7 +471,7 @@ final class RedisStore implements Store {
           expiryOnly ? ONE : ZERO);
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "replace", e);
+      throw RedisFaults.write(where, "replace", e);
     }
   }
 
@@ -457,7 +483,7 @@ final class RedisStore implements Store {
           (byte[]) expected.version());
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "remove", e);
+      throw RedisFaults.write(where, "remove", e);
     }
   }
 
@@ -468,7 +494,7 @@ final class RedisStore implements Store {
       byte[] old = eval(rk, RScript.Mode.READ_WRITE, RedisScripts.REMOVE, RScript.ReturnType.VALUE);
       return decode(key, old);
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "remove", e);
+      throw RedisFaults.write(where, "remove", e);
     }
   }
 
@@ -488,7 +514,7 @@ final class RedisStore implements Store {
       }
       result = batch.execute();
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "removeAll", e);
+      throw RedisFaults.write(where, "removeAll", e);
     }
     Map<Object, StoreEntry> out = new LinkedHashMap<>();
     List<?> responses = result.getResponses();
@@ -516,7 +542,7 @@ final class RedisStore implements Store {
         redisson.getKeys().delete(chunk.toArray(new String[0]));
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "clear", e);
+      throw RedisFaults.write(where, "clear", e);
     }
   }
 
@@ -540,11 +566,21 @@ final class RedisStore implements Store {
       public boolean hasNext() {
         try {
           while (!batch.hasNext() && keys.hasNext()) {
+            List<String> names = new ArrayList<>(CHUNK);
             List<Object> chunk = new ArrayList<>(CHUNK);
             while (chunk.size() < CHUNK && keys.hasNext()) {
-              chunk.add(storeKey(keys.next()));
+              String name = keys.next();
+              names.add(name);
+              chunk.add(storeKey(name));
             }
-            batch = getAll(chunk).values().iterator();
+            Map<Object, StoreEntry> found = getAll(chunk);
+            if (found.size() < chunk.size()) {
+              List<StoreEntry> all = new ArrayList<>(found.values());
+              all.addAll(foreignAmong(names, chunk, found));
+              batch = all.iterator();
+            } else {
+              batch = found.values().iterator();
+            }
           }
           return batch.hasNext();
         } catch (RuntimeException e) {
@@ -560,6 +596,32 @@ final class RedisStore implements Store {
         return batch.next();
       }
     };
+  }
+
+  /**
+   * The keys among {@code names} that MGET read as nil because they hold foreign data, as corrupt
+   * entries, so that iterating drops them as it drops any corrupt entry. One more round trip, only
+   * for a chunk where MGET missed some key (foreign, or removed since SCAN saw it).
+   */
+  private List<StoreEntry> foreignAmong(List<String> names, List<Object> storeKeys, Map<Object, StoreEntry> found) {
+    List<Object> missing = new ArrayList<>();
+    RBatch check = redisson.createBatch();
+    RScriptAsync s = check.getScript(ByteArrayCodec.INSTANCE);
+    for (int i = 0; i < names.size(); i++) {
+      if (!found.containsKey(storeKeys.get(i))) {
+        missing.add(storeKeys.get(i));
+        s.evalAsync(names.get(i), RScript.Mode.READ_ONLY, RedisScripts.IS_FOREIGN, RScript.ReturnType.LONG,
+            List.of(names.get(i)));
+      }
+    }
+    List<?> answers = check.execute().getResponses();
+    List<StoreEntry> out = new ArrayList<>();
+    for (int i = 0; i < missing.size(); i++) {
+      if (Long.valueOf(1L).equals(answers.get(i))) {
+        out.add(foreign(missing.get(i)));
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- other JVMs

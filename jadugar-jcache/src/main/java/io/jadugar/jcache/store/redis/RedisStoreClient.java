@@ -42,10 +42,13 @@ final class RedisStoreClient implements StoreClient {
     config.setUseScriptCache(true);
     config.setNettyThreads(4);
     config.setThreads(2);
+    Duration connectTimeout = orDefault(settings.get(CONNECT_TIMEOUT), DEFAULT_CONNECT_TIMEOUT);
+    Duration timeout = orDefault(settings.get(TIMEOUT), DEFAULT_TIMEOUT);
     BaseConfig<?> base;
     if (settings.get(CLUSTER_NODES) != null) {
       List<String> nodes = addresses(settings.get(CLUSTER_NODES));
       where = "redis cluster at " + String.join(",", nodes);
+      RedisProtocolCheck.check("redis cluster node", nodes, connectTimeout, timeout);
       org.redisson.config.ClusterServersConfig cluster = config.useClusterServers();
       cluster.setNodeAddresses(nodes);
       base = cluster.setMasterConnectionPoolSize(pool(settings)).setMasterConnectionMinimumIdleSize(1)
@@ -57,6 +60,7 @@ final class RedisStoreClient implements StoreClient {
       }
       List<String> sentinels = addresses(settings.get(SENTINEL_ADDRESSES));
       where = "redis sentinel master " + settings.get(SENTINEL_MASTER) + " at " + String.join(",", sentinels);
+      RedisProtocolCheck.check("redis sentinel", sentinels, connectTimeout, timeout);
       org.redisson.config.SentinelServersConfig sentinel = config.useSentinelServers();
       sentinel.setSentinelAddresses(sentinels);
       // one Sentinel is a valid (if fragile) set-up; Redisson would otherwise demand two
@@ -74,12 +78,11 @@ final class RedisStoreClient implements StoreClient {
       }
       address = addresses(address).get(0);
       where = "redis at " + address.replaceFirst("^rediss?://", "");
+      RedisProtocolCheck.check("redis at", List.of(address), connectTimeout, timeout);
       base = config.useSingleServer().setAddress(address).setDatabase(settings.get(DATABASE).intValue())
           .setConnectionPoolSize(pool(settings)).setConnectionMinimumIdleSize(1)
           .setSubscriptionConnectionMinimumIdleSize(1);
     }
-    Duration connectTimeout = orDefault(settings.get(CONNECT_TIMEOUT), DEFAULT_CONNECT_TIMEOUT);
-    Duration timeout = orDefault(settings.get(TIMEOUT), DEFAULT_TIMEOUT);
     base.setConnectTimeout(millis(connectTimeout))
         .setTimeout(millis(timeout))
         .setRetryAttempts(settings.get(RETRY_ATTEMPTS).intValue())
