@@ -123,9 +123,13 @@ final class BoundedKryo extends Kryo {
 
   private <T> T leave(int d, T object) {
     int slot = d + 1;
+    byte kind = object == null ? HashBudget.IDENTITY : HashBudget.kind(object.getClass());
     long size;
-    if (backRef[slot] >= 0) {
-      size = Math.max(1, sizeById[backRef[slot]]); // 0: still being read, a cycle
+    if (kind == HashBudget.IDENTITY) {
+      size = 1;
+    } else if (backRef[slot] >= 0) {
+      // 0: still being read, a cycle
+      size = kind == HashBudget.DEEP ? Math.max(1, sizeById[backRef[slot]]) : 1;
     } else {
       size = HashBudget.add(1, childSize[slot]);
       if (newId[slot] >= 0) {

@@ -48,7 +48,9 @@ final class GraphSize {
   /** The unfolded size of {@code o}, now complete, remembered for the objects that refer to it. */
   long complete(Object o) {
     long size = 1;
-    if (o instanceof Collection) {
+    if (o == null || HashBudget.kind(o.getClass()) == HashBudget.IDENTITY) {
+      return size;
+    } else if (o instanceof Collection) {
       for (Object e : (Collection<?>) o) {
         size = HashBudget.add(size, of(e));
       }
@@ -77,9 +79,15 @@ final class GraphSize {
     return size;
   }
 
-  /** The size of an object already read, 1 for a leaf or one still being read (a cycle). */
+  /**
+   * The size of an object already read, 1 for a leaf or one still being read (a cycle). Only the
+   * first reference to an application object counts its size (see {@link HashBudget#SHALLOW}).
+   */
   private long of(Object o) {
-    Long size = o == null ? null : sizes.get(o);
+    if (o == null) {
+      return 1;
+    }
+    Long size = HashBudget.kind(o.getClass()) == HashBudget.SHALLOW ? sizes.remove(o) : sizes.get(o);
     return size == null ? 1 : size;
   }
 }

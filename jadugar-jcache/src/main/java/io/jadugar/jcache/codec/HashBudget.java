@@ -11,6 +11,11 @@ package io.jadugar.jcache.codec;
  * budget grows with the objects read: honest values (trees, cycles, unshared collections of
  * collections, a few levels of nested sets) cost a small multiple of their object count, while the
  * shared shape is refused at about 14 levels, however much padding comes with it.
+ *
+ * <p>What a hash walks depends on the class: JDK collections, maps, arrays and records hash their
+ * contents, always ({@link #DEEP}); the application's classes usually hash an id, so a reference to
+ * one already read counts 1 ({@link #SHALLOW}; else a HashSet of linked entities would look
+ * quadratic), and one that keeps Object's hashCode is always 1 ({@link #IDENTITY}).
  */
 final class HashBudget {
 
@@ -18,6 +23,27 @@ final class HashBudget {
   static final long FLOOR = 10_000;
   /** Sizes saturate here: big enough to refuse, far from overflowing when added. */
   static final long CAP = Long.MAX_VALUE / 4;
+
+  static final byte DEEP = 0;
+  static final byte SHALLOW = 1;
+  static final byte IDENTITY = 2;
+
+  private static final ClassValue<Byte> KINDS = new ClassValue<>() {
+    @Override
+    protected Byte computeValue(Class<?> c) {
+      String name = c.getName();
+      if (c.isArray() || c.isRecord() || java.util.Collection.class.isAssignableFrom(c)
+          || java.util.Map.class.isAssignableFrom(c) || java.util.Map.Entry.class.isAssignableFrom(c)
+          || name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")) {
+        return DEEP;
+      }
+      try {
+        return c.getMethod("hashCode").getDeclaringClass() == Object.class ? IDENTITY : SHALLOW;
+      } catch (NoSuchMethodException e) {
+        return SHALLOW;
+      }
+    }
+  };
 
   private final ReadLimits limits;
   private long work;
@@ -37,6 +63,11 @@ final class HashBudget {
     if (work > FLOOR + limits.hashWorkPerObject() * objects) {
       throw limits.tooMuchHashing();
     }
+  }
+
+  /** How hashing an instance of {@code c} walks what it refers to: {@link #DEEP}, {@link #SHALLOW}, {@link #IDENTITY}. */
+  static byte kind(Class<?> c) {
+    return KINDS.get(c);
   }
 
   /** {@code a + b}, saturating at {@link #CAP}. */
