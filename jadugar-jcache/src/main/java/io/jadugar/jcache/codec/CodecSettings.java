@@ -43,9 +43,11 @@ public final class CodecSettings {
 
   /**
    * How long a stored value may be serialized, in bytes: a longer one is a corrupt entry, and
-   * decompression stops as soon as its output would pass this.
+   * decompression stops as soon as its output would pass this. 16 MiB is far above what a cache
+   * entry should hold (memcached's own default item limit is 1 MiB), and a decompression bomb then
+   * costs a read what an honest 16 MiB value does: tens of milliseconds, twice that in allocation.
    */
-  public static final Setting<Long> MAX_BYTES = Setting.number("jadugar.serializer.max-bytes", 64L << 20, 1);
+  public static final Setting<Long> MAX_BYTES = Setting.number("jadugar.serializer.max-bytes", 16L << 20, 1);
 
   /**
    * How many objects hashing the set elements and map keys of a stored value may visit, per object
