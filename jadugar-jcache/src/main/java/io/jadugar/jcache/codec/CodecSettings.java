@@ -30,9 +30,10 @@ public final class CodecSettings {
   /**
    * How deeply the objects of a stored value may nest: deeper is a corrupt entry. Deep enough for
    * real values, shallow enough that a hostile nesting is refused before it overflows a default
-   * (1 MiB) thread stack, which can leave a JVM class unusable.
+   * (1 MiB) thread stack, which can leave a JVM class unusable: Java serialization takes about 2 KiB
+   * of stack per level of collections, and the application's own frames come first.
    */
-  public static final Setting<Long> MAX_DEPTH = Setting.number("jadugar.serializer.max-depth", 500L, 1);
+  public static final Setting<Long> MAX_DEPTH = Setting.number("jadugar.serializer.max-depth", 250L, 1);
 
   /** How many objects and references one stored value may hold. */
   public static final Setting<Long> MAX_OBJECTS = Setting.number("jadugar.serializer.max-objects", 10_000_000L, 1);
