@@ -23,15 +23,23 @@ class DeserializationBombTest {
   /** What a bomb is allowed to take: the decode itself fails in a few milliseconds. */
   static final long BUDGET_MS = 100;
 
-  /** Decodes {@code frame}, expects a corrupt entry within the budget, and returns its message. */
+  /**
+   * Decodes {@code frame}, expects a corrupt entry within the budget, and returns its message. The
+   * fastest of three tries counts: a bomb is slow every time, a busy machine or a GC pause is not.
+   */
   static String refusedInTime(FrameCodec codec, byte[] frame) {
     warmUp(codec);
     return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      long start = System.nanoTime();
-      CorruptEntryException e = assertThrows(CorruptEntryException.class, () -> codec.decodeValue(frame));
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(ms < BUDGET_MS, "refused after " + ms + " ms: " + e.getMessage());
-      return e.getMessage();
+      long fastest = Long.MAX_VALUE;
+      String message = null;
+      for (int i = 0; i < 3 && fastest >= BUDGET_MS; i++) {
+        long start = System.nanoTime();
+        CorruptEntryException e = assertThrows(CorruptEntryException.class, () -> codec.decodeValue(frame));
+        fastest = Math.min(fastest, (System.nanoTime() - start) / 1_000_000);
+        message = e.getMessage();
+      }
+      assertTrue(fastest < BUDGET_MS, "refused after " + fastest + " ms: " + message);
+      return message;
     }, "the read did not end");
   }
 

@@ -109,15 +109,21 @@ class RedisBombTest {
     }
     EngineCache<?, ?> engine = c.unwrap(EngineCache.class);
     long corrupt = engine.statistics().getCorruptEntries();
-    rawSet("t:" + cacheName + ":sk", stored(frame));
-    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-      long start = System.nanoTime();
-      assertNull(c.get("k"));
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(ms < budgetMs, "get took " + ms + " ms");
-    }, "get did not return");
-    assertEquals(corrupt + 1, engine.statistics().getCorruptEntries(), "counted as corrupt");
-    assertEquals("0", server.cli("EXISTS", "t:" + cacheName + ":sk").trim(), "and dropped");
+    // the fastest of three tries counts: a bomb is slow every time, a busy machine or a GC pause is not
+    long fastest = Long.MAX_VALUE;
+    int tries = 0;
+    while (tries < 3 && fastest >= budgetMs) {
+      rawSet("t:" + cacheName + ":sk", stored(frame));
+      tries++;
+      fastest = Math.min(fastest, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        long start = System.nanoTime();
+        assertNull(c.get("k"));
+        return (System.nanoTime() - start) / 1_000_000;
+      }, "get did not return"));
+      assertEquals("0", server.cli("EXISTS", "t:" + cacheName + ":sk").trim(), "dropped");
+    }
+    assertTrue(fastest < budgetMs, "get took " + fastest + " ms");
+    assertEquals(corrupt + tries, engine.statistics().getCorruptEntries(), "counted as corrupt");
   }
 
   @ParameterizedTest(name = "depth {0}")
