@@ -2,7 +2,6 @@ package io.jadugar.jcache.codec;
 
 import com.aayushatharva.brotli4j.Brotli4jLoader;
 import com.aayushatharva.brotli4j.decoder.DecoderJNI;
-import com.aayushatharva.brotli4j.decoder.DirectDecompress;
 import com.aayushatharva.brotli4j.encoder.Encoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,20 +43,40 @@ final class BrotliCompressor implements Compressor {
   }
 
   @Override
-  public byte[] decompress(byte[] data, int offset, int length) {
-    byte[] in = offset == 0 && length == data.length ? data : java.util.Arrays.copyOfRange(data, offset, offset + length);
+  public byte[] decompress(byte[] data, int offset, int length, int maxSize) {
+    // brotli4j's one-shot decoder would produce the whole output before it could be checked:
+    // the streaming one hands it over a window at a time, each checked before the next
+    BoundedOutput out = new BoundedOutput(name(), length, maxSize);
+    DecoderJNI.Wrapper decoder;
     try {
-      DirectDecompress result = DirectDecompress.decompress(in);
-      if (result.getResultStatus() != DecoderJNI.Status.DONE) {
-        throw new CorruptEntryException("brotli payload does not decompress: " + result.getResultStatus());
-      }
-      byte[] out = result.getDecompressedData();
-      if (out.length > MAX_DECOMPRESSED) {
-        throw new CorruptEntryException("brotli payload inflates beyond " + MAX_DECOMPRESSED + " bytes");
-      }
-      return out;
+      decoder = new DecoderJNI.Wrapper(Math.max(length, 1));
     } catch (IOException e) {
-      throw new CorruptEntryException("brotli payload does not decompress: " + e.getMessage(), e);
+      throw new UncheckedIOException(e);
+    }
+    try {
+      decoder.getInputBuffer().put(data, offset, length);
+      decoder.push(length);
+      while (decoder.getStatus() != DecoderJNI.Status.DONE) {
+        switch (decoder.getStatus()) {
+          case OK:
+            decoder.push(0);
+            break;
+          case NEEDS_MORE_OUTPUT:
+            out.write(decoder.pull());
+            break;
+          case NEEDS_MORE_INPUT:
+            decoder.push(0); // lets the decoder use what it buffered; still hungry means truncated
+            if (decoder.getStatus() == DecoderJNI.Status.NEEDS_MORE_INPUT) {
+              throw new CorruptEntryException("brotli payload is truncated");
+            }
+            break;
+          default:
+            throw new CorruptEntryException("brotli payload does not decompress: " + decoder.getStatus());
+        }
+      }
+      return out.toArray();
+    } finally {
+      decoder.destroy();
     }
   }
 }

@@ -25,32 +25,39 @@ public final class Codecs {
       if (!storeByValue) {
         return ReferenceCodec.INSTANCE;
       }
-      return new ValueCopyCodec(serialization(settings, classLoader, null));
+      return new ValueCopyCodec(serialization(settings, classLoader, null, null));
     }
     ClassAllowList allowList = ClassAllowList.of(
         Arrays.asList(settings.get(CodecSettings.ALLOW).split(",")), keyType, valueType);
-    return new FrameCodec(serialization(settings, classLoader, allowList),
+    ReadLimits limits = ReadLimits.of(settings);
+    return new FrameCodec(serialization(settings, classLoader, allowList, limits),
         compressor(settings), settings.get(CodecSettings.COMPRESSION_THRESHOLD).intValue(),
-        Codecs::decompressor, valueType, allowList);
+        Codecs::decompressor, valueType, allowList, limits.maxBytes());
   }
 
-  static Serialization serialization(Settings settings, ClassLoader loader, ClassAllowList allowList) {
-    Serializer writer = serializer(settings.get(CodecSettings.SERIALIZER), loader, allowList);
-    return new Serialization(writer, id -> builtIn(id, loader, allowList));
+  /** Reads of stored bytes stay within {@code limits}; {@code null} (in-process copies) for none. */
+  static Serialization serialization(Settings settings, ClassLoader loader, ClassAllowList allowList, ReadLimits limits) {
+    Serializer writer = serializer(settings.get(CodecSettings.SERIALIZER), loader, allowList, limits);
+    return new Serialization(writer, id -> builtIn(id, loader, allowList, limits));
+  }
+
+  /** The serializer named {@code name}, reading within the default limits unless {@code allowList} is null. */
+  static Serializer serializer(String name, ClassLoader loader, ClassAllowList allowList) {
+    return serializer(name, loader, allowList, allowList == null ? null : ReadLimits.DEFAULTS);
   }
 
   /** The serializer named {@code name}: a built-in one or a class. */
-  static Serializer serializer(String name, ClassLoader loader, ClassAllowList allowList) {
+  static Serializer serializer(String name, ClassLoader loader, ClassAllowList allowList, ReadLimits limits) {
     switch (name.trim().toLowerCase(Locale.ROOT)) {
-      case "kryo": return new KryoSerializer(loader, allowList);
-      case "java": return new JavaSerializer(loader, allowList);
+      case "kryo": return new KryoSerializer(loader, allowList, limits);
+      case "java": return new JavaSerializer(loader, allowList, limits);
       case "json":
         require("com.fasterxml.jackson.databind.ObjectMapper", "json", "com.fasterxml.jackson.core:jackson-databind");
-        return JacksonSerializer.json(loader, allowList);
+        return JacksonSerializer.json(loader, allowList, limits);
       case "msgpack":
         require("com.fasterxml.jackson.databind.ObjectMapper", "msgpack", "com.fasterxml.jackson.core:jackson-databind");
         require("org.msgpack.jackson.dataformat.MessagePackFactory", "msgpack", "org.msgpack:jackson-dataformat-msgpack");
-        return JacksonSerializer.msgpack(loader, allowList);
+        return JacksonSerializer.msgpack(loader, allowList, limits);
       default:
         return custom(name.trim(), loader, allowList);
     }
@@ -78,13 +85,13 @@ public final class Codecs {
   }
 
   /** The built-in serializer with frame id {@code id}, or null if unknown or not on the class path. */
-  private static Serializer builtIn(byte id, ClassLoader loader, ClassAllowList allowList) {
+  private static Serializer builtIn(byte id, ClassLoader loader, ClassAllowList allowList, ReadLimits limits) {
     try {
       switch (id) {
-        case KryoSerializer.ID: return serializer("kryo", loader, allowList);
-        case JavaSerializer.ID: return serializer("java", loader, allowList);
-        case JacksonSerializer.JSON_ID: return serializer("json", loader, allowList);
-        case JacksonSerializer.MSGPACK_ID: return serializer("msgpack", loader, allowList);
+        case KryoSerializer.ID: return serializer("kryo", loader, allowList, limits);
+        case JavaSerializer.ID: return serializer("java", loader, allowList, limits);
+        case JacksonSerializer.JSON_ID: return serializer("json", loader, allowList, limits);
+        case JacksonSerializer.MSGPACK_ID: return serializer("msgpack", loader, allowList, limits);
         default: return null;
       }
     } catch (ConfigurationException e) {

@@ -3,9 +3,6 @@ package io.jadugar.jcache.codec;
 /** Compresses payloads. Implementations are thread-safe. */
 public interface Compressor {
 
-  /** Largest payload a frame may decompress to: more is treated as corruption, not allocated. */
-  int MAX_DECOMPRESSED = 256 * 1024 * 1024;
-
   /** The id frames record. */
   byte id();
 
@@ -15,6 +12,10 @@ public interface Compressor {
   /** The compressed form of {@code data}. */
   byte[] compress(byte[] data);
 
-  /** The original bytes of {@code data[offset, offset + length)}; fails on corrupt input. */
-  byte[] decompress(byte[] data, int offset, int length);
+  /**
+   * The original bytes of {@code data[offset, offset + length)}; fails with a
+   * {@link CorruptEntryException} on corrupt input, and as soon as the output would pass
+   * {@code maxSize} bytes, having allocated no more than about twice that.
+   */
+  byte[] decompress(byte[] data, int offset, int length, int maxSize);
 }

@@ -7,7 +7,7 @@ import java.util.zip.Inflater;
 
 /**
  * Deflate, as a raw zlib stream ({@code deflate}) or in gzip's container ({@code gzip}): the JDK's
- * own, with a bound on how much a payload may inflate to.
+ * own; inflating stops as soon as the output passes its bound.
  */
 final class DeflateCompressor implements Compressor {
 
@@ -66,14 +66,19 @@ final class DeflateCompressor implements Compressor {
   }
 
   @Override
-  public byte[] decompress(byte[] data, int offset, int length) {
+  public byte[] decompress(byte[] data, int offset, int length, int maxSize) {
+    BoundedOutput out = new BoundedOutput(name(), length, maxSize);
     if (gzip) {
       if (length < 18 || ((data[offset] & 0xff) | (data[offset + 1] & 0xff) << 8) != GZIP_MAGIC) {
         throw new CorruptEntryException("not a gzip payload");
       }
       try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
           new java.io.ByteArrayInputStream(data, offset, length))) {
-        return readBounded(in);
+        int n;
+        while ((n = in.read(out.array(), out.size(), out.array().length - out.size())) > 0) {
+          out.wrote(n);
+        }
+        return out.toArray();
       } catch (java.io.IOException e) {
         throw new CorruptEntryException("gzip payload does not decompress: " + e.getMessage(), e);
       }
@@ -81,36 +86,19 @@ final class DeflateCompressor implements Compressor {
     Inflater inflater = new Inflater();
     try {
       inflater.setInput(data, offset, length);
-      ByteArrayOutputStream out = new ByteArrayOutputStream(length * 3);
-      byte[] buffer = new byte[8192];
       while (!inflater.finished()) {
-        int n = inflater.inflate(buffer);
+        byte[] a = out.array();
+        int n = inflater.inflate(a, out.size(), a.length - out.size());
         if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
           throw new CorruptEntryException("deflate payload is truncated");
         }
-        out.write(buffer, 0, n);
-        if (out.size() > MAX_DECOMPRESSED) {
-          throw new CorruptEntryException("deflate payload inflates beyond " + MAX_DECOMPRESSED + " bytes");
-        }
+        out.wrote(n);
       }
-      return out.toByteArray();
+      return out.toArray();
     } catch (DataFormatException e) {
       throw new CorruptEntryException("deflate payload does not decompress: " + e.getMessage(), e);
     } finally {
       inflater.end();
     }
-  }
-
-  private static byte[] readBounded(java.io.InputStream in) throws java.io.IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    int n;
-    while ((n = in.read(buffer)) > 0) {
-      out.write(buffer, 0, n);
-      if (out.size() > MAX_DECOMPRESSED) {
-        throw new CorruptEntryException("gzip payload inflates beyond " + MAX_DECOMPRESSED + " bytes");
-      }
-    }
-    return out.toByteArray();
   }
 }

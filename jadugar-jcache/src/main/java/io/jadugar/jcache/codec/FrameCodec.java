@@ -21,16 +21,19 @@ public final class FrameCodec implements EntryCodec {
   private final Function<Byte, Compressor> decompressors;
   private final Class<?> valueType;
   private final ClassAllowList allowList;
+  private final int maxBytes;
 
   /**
    * A codec that writes with {@code serialization} and {@code compressor} ({@code null} for none)
    * above {@code threshold} bytes, and reads any compressor {@code decompressors} knows by id; a
    * value that is not a {@code valueType} (written by somebody else under the same key) is corrupt.
    * Values of classes {@code allowList} refuses are refused on the way in too, where the error
-   * reaches the application instead of a later miss.
+   * reaches the application instead of a later miss. A payload longer than {@code maxBytes}
+   * serialized is corrupt, and decompression stops there.
    */
   public FrameCodec(Serialization serialization, Compressor compressor, int threshold,
-      Function<Byte, Compressor> decompressors, Class<?> valueType, ClassAllowList allowList) {
+      Function<Byte, Compressor> decompressors, Class<?> valueType, ClassAllowList allowList, int maxBytes) {
+    this.maxBytes = maxBytes;
     this.valueType = valueType;
     this.allowList = allowList;
     this.serialization = serialization;
@@ -96,6 +99,8 @@ public final class FrameCodec implements EntryCodec {
       }
     } catch (CorruptEntryException e) {
       throw e;
+    } catch (ReadLimitException e) {
+      throw new CorruptEntryException(e.getMessage(), e);
     } catch (RuntimeException | LinkageError e) {
       throw new CorruptEntryException("key does not decode: " + e.getMessage(), e);
     }
@@ -132,9 +137,13 @@ public final class FrameCodec implements EntryCodec {
         if (c == null) {
           throw new CorruptEntryException("unknown compressor id " + f.compressorId());
         }
-        data = c.decompress(data, offset, length);
+        data = c.decompress(data, offset, length, maxBytes);
         offset = 0;
         length = data.length;
+      }
+      if (length > maxBytes) { // a user's serializer is held to this too
+        throw new CorruptEntryException("stored value is " + length + " bytes serialized, more than "
+            + maxBytes + " (" + CodecSettings.MAX_BYTES.key() + ")");
       }
       Object value = serialization.deserialize(f.serializerId(), data, offset, length);
       if (!valueType.isInstance(value)) {
@@ -144,7 +153,7 @@ public final class FrameCodec implements EntryCodec {
       return value;
     } catch (CorruptEntryException e) {
       throw e;
-    } catch (ClassNotAllowedException e) {
+    } catch (ClassNotAllowedException | ReadLimitException e) {
       throw new CorruptEntryException(e.getMessage(), e);
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       throw new CorruptEntryException("value does not deserialize: " + e, e);

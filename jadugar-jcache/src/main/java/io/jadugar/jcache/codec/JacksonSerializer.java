@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,22 +28,30 @@ final class JacksonSerializer implements Serializer {
   private final byte id;
   private final String name;
   private final ObjectMapper mapper;
+  private final ReadLimits limits;
 
-  /** JSON through Jackson. */
-  static Serializer json(ClassLoader classLoader, ClassAllowList allowList) {
-    return new JacksonSerializer(JSON_ID, "json", new JsonFactory(), classLoader, allowList);
+  /** JSON through Jackson, reads within {@code limits} ({@code null} for none). */
+  static Serializer json(ClassLoader classLoader, ClassAllowList allowList, ReadLimits limits) {
+    return new JacksonSerializer(JSON_ID, "json", new JsonFactory(), classLoader, allowList, limits);
   }
 
-  /** MessagePack through Jackson. */
-  static Serializer msgpack(ClassLoader classLoader, ClassAllowList allowList) {
+  /** MessagePack through Jackson, reads within {@code limits} ({@code null} for none). */
+  static Serializer msgpack(ClassLoader classLoader, ClassAllowList allowList, ReadLimits limits) {
     return new JacksonSerializer(MSGPACK_ID, "msgpack",
-        new org.msgpack.jackson.dataformat.MessagePackFactory(), classLoader, allowList);
+        new org.msgpack.jackson.dataformat.MessagePackFactory(), classLoader, allowList, limits);
   }
 
   @SuppressWarnings("deprecation")
-  private JacksonSerializer(byte id, String name, JsonFactory factory, ClassLoader classLoader, ClassAllowList allowList) {
+  private JacksonSerializer(byte id, String name, JsonFactory factory, ClassLoader classLoader,
+      ClassAllowList allowList, ReadLimits limits) {
     this.id = id;
     this.name = name;
+    this.limits = limits;
+    if (limits != null) { // Jackson's own checks, where its parser makes them (JSON does), behind ours
+      factory.setStreamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(LimitedParser.maxNesting(limits) + 1).maxDocumentLength(limits.maxBytes())
+          .maxStringLength(limits.maxBytes()).build());
+    }
     ObjectMapper m = new ObjectMapper(factory);
     m.setTypeFactory(TypeFactory.defaultInstance().withClassLoader(classLoader));
     m.findAndRegisterModules();
@@ -81,18 +91,36 @@ final class JacksonSerializer implements Serializer {
 
   @Override
   public Object deserialize(byte[] bytes, int offset, int length) {
-    try {
-      return mapper.readValue(bytes, offset, length, Object.class);
-    } catch (IOException e) {
-      Throwable cause = e;
-      while (cause != null) {
-        if (cause instanceof ClassNotAllowedException) {
-          throw (ClassNotAllowedException) cause;
-        }
-        cause = cause.getCause();
+    if (limits == null) {
+      try {
+        return mapper.readValue(bytes, offset, length, Object.class);
+      } catch (IOException e) {
+        throw unwrap(e);
       }
-      throw new UncheckedIOException(e);
     }
+    if (length > limits.maxBytes()) {
+      throw limits.tooBig(length);
+    }
+    try (JsonParser p = new LimitedParser(mapper.createParser(bytes, offset, length), limits)) {
+      return mapper.readValue(p, Object.class);
+    } catch (IOException | RuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** The allow-list's or the limits' refusal inside {@code e}, else {@code e} unchecked. */
+  private static RuntimeException unwrap(Exception e) {
+    Throwable cause = e;
+    while (cause != null) {
+      if (cause instanceof ClassNotAllowedException) {
+        return (ClassNotAllowedException) cause;
+      }
+      if (cause instanceof ReadLimitException) {
+        return (ReadLimitException) cause;
+      }
+      cause = cause.getCause();
+    }
+    return e instanceof IOException ? new UncheckedIOException((IOException) e) : (RuntimeException) e;
   }
 
   /** Asks the allow-list about every type id before Jackson resolves it. */

@@ -1,18 +1,14 @@
 package io.jadugar.jcache.codec;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 
 /**
- * Java serialization, guarded by an {@link ObjectInputFilter} that asks the allow-list about every
- * class in the stream before it is loaded.
+ * Java serialization, read through a {@link GuardedObjectInputStream}: the allow-list is asked about
+ * every class in the stream before it is loaded, and the read stays within its {@link ReadLimits}.
  */
 public final class JavaSerializer implements Serializer {
 
@@ -21,11 +17,18 @@ public final class JavaSerializer implements Serializer {
 
   private final ClassLoader classLoader;
   private final ClassAllowList allowList;
+  private final ReadLimits limits;
 
-  /** A serializer over {@code classLoader}; {@code allowList} {@code null} allows all. */
+  /** A serializer over {@code classLoader}; {@code allowList} {@code null} allows all, and then reads are not limited. */
   public JavaSerializer(ClassLoader classLoader, ClassAllowList allowList) {
+    this(classLoader, allowList, allowList == null ? null : ReadLimits.DEFAULTS);
+  }
+
+  /** A serializer as above whose reads stay within {@code limits}, {@code null} for none (in-process only). */
+  public JavaSerializer(ClassLoader classLoader, ClassAllowList allowList, ReadLimits limits) {
     this.classLoader = classLoader;
     this.allowList = allowList;
+    this.limits = limits;
   }
 
   @Override
@@ -52,31 +55,28 @@ public final class JavaSerializer implements Serializer {
 
   @Override
   public Object deserialize(byte[] bytes, int offset, int length) {
-    String[] refused = new String[1];
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, offset, length)) {
-      @Override
-      protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-        try {
-          return Class.forName(desc.getName(), false, classLoader);
-        } catch (ClassNotFoundException e) {
-          return super.resolveClass(desc);
-        }
-      }
-    }) {
-      if (allowList != null) {
-        in.setObjectInputFilter(info -> {
-          Class<?> c = info.serialClass();
-          if (c == null || allowList.allows(c.getName())) {
-            return ObjectInputFilter.Status.UNDECIDED;
-          }
-          refused[0] = c.getName();
-          return ObjectInputFilter.Status.REJECTED;
-        });
-      }
-      return in.readObject();
+    return read(bytes, offset, length, 0).value();
+  }
+
+  /** A value read, and the unfolded size of its graph (see {@link HashBudget}). */
+  record Read(Object value, long size) {}
+
+  /** Reads a value nested in a reader already {@code depthUsed} objects deep. */
+  Read read(byte[] bytes, int offset, int length, int depthUsed) {
+    if (limits != null && length > limits.maxBytes()) {
+      throw limits.tooBig(length);
+    }
+    GuardedObjectInputStream in = null;
+    try {
+      in = new GuardedObjectInputStream(bytes, offset, length, classLoader, allowList, limits, depthUsed);
+      Object value = in.readObject();
+      return new Read(value, in.lastSize());
     } catch (InvalidClassException e) {
-      if (refused[0] != null) {
-        throw new ClassNotAllowedException(refused[0]);
+      if (in != null && in.refused() != null) {
+        throw new ClassNotAllowedException(in.refused());
+      }
+      if (in != null && in.exceeded() != null) {
+        throw in.exceeded();
       }
       throw new UncheckedIOException(e);
     } catch (IOException e) {

@@ -36,14 +36,17 @@ public final class KryoSerializer implements Serializer {
 
   private final LocalPool<Context> pool;
 
+  private final ReadLimits limits;
+
   /** A Kryo and the buffers it reads and writes with, taken from the pool together. */
   private static final class Context {
     final Kryo kryo;
-    final Input input = new Input();
+    final Input input;
     final Output output = new Output(256, -1);
 
-    Context(Kryo kryo) {
+    Context(Kryo kryo, Input input) {
       this.kryo = kryo;
+      this.input = input;
     }
   }
 
@@ -54,8 +57,17 @@ public final class KryoSerializer implements Serializer {
    * to write, and no class name to read, hash and look up on every read).
    */
   public KryoSerializer(ClassLoader classLoader, ClassAllowList allowList) {
+    this(classLoader, allowList, allowList == null ? null : ReadLimits.DEFAULTS);
+  }
+
+  /**
+   * A serializer as above whose reads stay within {@code limits}; {@code null} for none, for
+   * in-process copies only, which read back only what this JVM wrote.
+   */
+  public KryoSerializer(ClassLoader classLoader, ClassAllowList allowList, ReadLimits limits) {
+    this.limits = limits;
     ClassIds ids = allowList == null ? new ClassIds() : null;
-    JavaSerializer java = new JavaSerializer(classLoader, allowList);
+    JavaSerializer java = new JavaSerializer(classLoader, allowList, limits);
     com.esotericsoftware.kryo.Serializer<Object> javaFallback = new com.esotericsoftware.kryo.Serializer<>() {
       @Override
       public void write(Kryo kryo, Output output, Object object) {
@@ -67,12 +79,19 @@ public final class KryoSerializer implements Serializer {
       @Override
       public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
         int n = input.readVarInt(true);
+        if (kryo instanceof BoundedKryo) { // the nested read counts its depth and size in this one
+          BoundedKryo bounded = (BoundedKryo) kryo;
+          JavaSerializer.Read read = java.read(input.readBytes(n), 0, n, bounded.getDepth());
+          bounded.nestedSize(read.size());
+          return read.value();
+        }
         return java.deserialize(input.readBytes(n), 0, n);
       }
     };
     this.pool = new LocalPool<>(() -> {
-      Kryo kryo = new Kryo(ids == null ? new CheckingClassResolver(allowList) : new InProcessClassResolver(ids),
-          new MapReferenceResolver());
+      com.esotericsoftware.kryo.ClassResolver resolver =
+          ids == null ? new CheckingClassResolver(allowList) : new InProcessClassResolver(ids);
+      Kryo kryo = limits == null ? new Kryo(resolver, new MapReferenceResolver()) : new BoundedKryo(resolver, limits);
       kryo.setRegistrationRequired(false);
       kryo.setReferences(true);
       kryo.setClassLoader(classLoader);
@@ -87,7 +106,7 @@ public final class KryoSerializer implements Serializer {
           // not in this JDK
         }
       }
-      return new Context(kryo);
+      return new Context(kryo, limits == null ? new Input() : new BoundedInput());
     });
   }
 
@@ -119,6 +138,9 @@ public final class KryoSerializer implements Serializer {
 
   @Override
   public Object deserialize(byte[] bytes, int offset, int length) {
+    if (limits != null && length > limits.maxBytes()) {
+      throw limits.tooBig(length);
+    }
     Context c = pool.obtain();
     try {
       c.input.setBuffer(bytes, offset, length);
@@ -129,11 +151,17 @@ public final class KryoSerializer implements Serializer {
         if (cause instanceof ClassNotAllowedException) {
           throw (ClassNotAllowedException) cause;
         }
+        if (cause instanceof ReadLimitException) {
+          throw (ReadLimitException) cause;
+        }
         cause = cause.getCause();
       }
       throw e;
     } finally {
       c.input.setBuffer(EMPTY); // do not keep the caller's bytes reachable from the pool
+      if (c.input instanceof BoundedInput) {
+        ((BoundedInput) c.input).release();
+      }
       pool.free(c);
     }
   }

@@ -43,13 +43,14 @@ final class Lz4Compressor implements Compressor {
   }
 
   @Override
-  public byte[] decompress(byte[] data, int offset, int length) {
+  public byte[] decompress(byte[] data, int offset, int length, int maxSize) {
     if (length < 4) {
       throw new CorruptEntryException("LZ4 payload shorter than its length header");
     }
     int original = ByteBuffer.wrap(data, offset, 4).getInt();
-    if (original < 0 || original > MAX_DECOMPRESSED) {
-      throw new CorruptEntryException("LZ4 payload claims " + original + " bytes");
+    if (original < 0 || original > maxSize) { // checked before the output is allocated
+      throw new CorruptEntryException("LZ4 payload claims " + original + " bytes, more than " + maxSize
+          + " (" + CodecSettings.MAX_BYTES.key() + ")");
     }
     byte[] out = new byte[original];
     int n = decompressor.decompress(data, offset + 4, length - 4, out, 0, original);

@@ -77,6 +77,28 @@ class CodecConfigurationTest {
   }
 
   @Test
+  void readLimitsAreSettingsWhoseBadValuesAreReportedLikeAnyOther() {
+    for (String key : List.of("jadugar.serializer.max-depth", "jadugar.serializer.max-objects",
+        "jadugar.serializer.max-array-length", "jadugar.serializer.max-bytes", "jadugar.serializer.max-hash-work")) {
+      ConfigurationException e = assertThrows(ConfigurationException.class, () -> CodecFixtures.frames(key, "lots"));
+      assertTrue(e.getMessage().contains(key) && e.getMessage().contains("whole number"), e.getMessage());
+      e = assertThrows(ConfigurationException.class, () -> CodecFixtures.frames(key, "-1"));
+      assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+    ReadLimits limits = ReadLimits.of(CodecFixtures.settings("jadugar.serializer.max-depth", "40",
+        "jadugar.serializer.max-bytes", "1_000_000"));
+    assertEquals(40, limits.maxDepth());
+    assertEquals(1_000_000, limits.maxBytes());
+    assertEquals(ReadLimits.DEFAULTS.maxObjects(), limits.maxObjects());
+    FrameCodec shallow = CodecFixtures.frames("jadugar.serializer.max-depth", "3");
+    FrameCodec writer = CodecFixtures.frames();
+    assertEquals(List.of(List.of("a")), shallow.decodeValue(writer.encodeValue(new java.util.ArrayList<>(
+        List.of(new java.util.ArrayList<>(List.of("a")))))));
+    assertThrows(CorruptEntryException.class, () -> shallow.decodeValue(writer.encodeValue(new java.util.ArrayList<>(
+        List.of(new java.util.ArrayList<>(List.of(new java.util.ArrayList<>(List.of("a")))))))));
+  }
+
+  @Test
   void perCacheSettingsOverrideTheManagersThroughTheConfigurationClass() {
     Properties managerWide = new Properties();
     managerWide.setProperty("jadugar.serializer", "java");
