@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.ClassResolver;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import java.util.Arrays;
 
@@ -11,8 +12,8 @@ import java.util.Arrays;
  * A Kryo that keeps every read within {@link ReadLimits}: it counts the objects and references it
  * reads, stops at the depth limit, gives collections, maps and arrays serializers that check their
  * declared lengths before allocating, and charges set elements and map keys to a {@link HashBudget}
- * by the unfolded size of their graph. Only the reading side is limited: a value the application
- * gives is always written. Per-read state lives in reused arrays: nothing is allocated per read.
+ * by the unfolded size of their graph. Writes are held to the depth limit only. Per-read state
+ * lives in reused arrays: nothing is allocated per read.
  */
 final class BoundedKryo extends Kryo {
 
@@ -73,6 +74,45 @@ final class BoundedKryo extends Kryo {
   public <T> T readObjectOrNull(Input input, Class<T> type, Serializer serializer) {
     int d = enter();
     return leave(d, super.readObjectOrNull(input, type, serializer));
+  }
+
+  // writes are held to the depth limit too: a value nested deeper than a read accepts is refused
+  // at put, where the application hears of it, instead of being stored and missing on every read
+
+  @Override
+  public void writeClassAndObject(Output output, Object object) {
+    checkWriteDepth();
+    super.writeClassAndObject(output, object);
+  }
+
+  @Override
+  public void writeObject(Output output, Object object) {
+    checkWriteDepth();
+    super.writeObject(output, object);
+  }
+
+  @Override
+  public void writeObject(Output output, Object object, Serializer serializer) {
+    checkWriteDepth();
+    super.writeObject(output, object, serializer);
+  }
+
+  @Override
+  public void writeObjectOrNull(Output output, Object object, Class type) {
+    checkWriteDepth();
+    super.writeObjectOrNull(output, object, type);
+  }
+
+  @Override
+  public void writeObjectOrNull(Output output, Object object, Serializer serializer) {
+    checkWriteDepth();
+    super.writeObjectOrNull(output, object, serializer);
+  }
+
+  private void checkWriteDepth() {
+    if (getDepth() >= limits.maxDepth()) {
+      throw limits.tooDeep();
+    }
   }
 
   @Override

@@ -30,7 +30,9 @@ public final class ClassAllowList {
       "java.lang.StringBuilder", "java.lang.CharSequence", "java.lang.Comparable",
       "java.io.Serializable", "java.net.URI",
       "org.jsr107.ri.annotations.DefaultGeneratedCacheKey",
-      "java.net.URL", "org.springframework.cache.interceptor.SimpleKey",
+      // not java.net.URL: its hashCode resolves the host, so a stored set of URLs made every read
+      // do DNS look-ups (the URLDNS gadget); a user who needs it names it in jadugar.serializer.allow
+      "org.springframework.cache.interceptor.SimpleKey",
       "org.springframework.cache.interceptor.SimpleKeyGenerator");
 
   /** Packages never allowed, even when a prefix would cover them: known gadget chains. */

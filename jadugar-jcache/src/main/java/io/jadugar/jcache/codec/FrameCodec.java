@@ -111,6 +111,10 @@ public final class FrameCodec implements EntryCodec {
     allowList.check(value.getClass().getName());
     Serialization.Encoded e = serialization.serialize(value);
     byte[] payload = e.bytes();
+    if (payload.length > maxBytes) {
+      throw Serialization.unreadable(value, "value is " + payload.length + " bytes serialized, more than "
+          + maxBytes + " (" + CodecSettings.MAX_BYTES.key() + ")", null);
+    }
     byte compressorId = 0;
     if (compressor != null && payload.length >= threshold) {
       byte[] compressed = compressor.compress(payload);

@@ -43,6 +43,11 @@ public final class Serialization {
       } catch (ClassNotAllowedException e) {
         throw e;
       } catch (RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof ReadLimitException) {
+            throw unreadable(value, t.getMessage(), e);
+          }
+        }
         if (!(value instanceof java.io.Serializable)) {
           throw new IllegalArgumentException("Cannot serialize a " + value.getClass().getName()
               + " with " + writer.name() + " (" + e.getMessage() + "), and it is not Serializable either", e);
@@ -52,6 +57,13 @@ public final class Serialization {
     }
     Serializer java = reader(JavaSerializer.ID);
     return new Encoded(java.id(), java.serialize(value));
+  }
+
+  /** The error of a value that could be written but that a read would refuse as beyond its limits. */
+  static IllegalArgumentException unreadable(Object value, String why, Throwable cause) {
+    return new IllegalArgumentException("Cannot store a " + value.getClass().getName()
+        + ": a read would refuse it, as its " + why.replaceFirst("^stored value ", "value ")
+        + "; raise that key if the value is honest", cause);
   }
 
   /** Deserializes bytes written by the serializer with {@code id}. */

@@ -151,7 +151,7 @@ class PresenceTest {
   /** Writes {@code bytes} under {@code key} of {@code cache} as the store holds values. */
   private static void plant(Cache<String, String> cache, String key, byte[] bytes) {
     Store store = cache.unwrap(Store.class);
-    Object storeKey = new io.jadugar.jcache.codec.FrameCodec(null, null, 0, id -> null, Object.class, null)
+    Object storeKey = new io.jadugar.jcache.codec.FrameCodec(null, null, 0, id -> null, Object.class, null, 0)
         .encodeKey(key);
     store.put(new StoreEntry(storeKey, bytes, StoreEntry.ETERNAL));
   }
