@@ -78,6 +78,26 @@ public final class MemcachedServer implements AutoCloseable {
     }
   }
 
+  /** Freezes the process (SIGSTOP): its connections stay open and its contents stay, unanswered. */
+  public synchronized void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Lets a frozen process go on (SIGCONT), with the contents it had. */
+  public synchronized void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    if (process == null) {
+      throw new IllegalStateException("memcached on port " + port + " is not running");
+    }
+    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill " + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** Whether the process runs. */
   public synchronized boolean isRunning() {
     return process != null && process.isAlive();
