@@ -57,6 +57,29 @@ class MemcachedFlapTest {
   }
 
   @Test
+  void aServerRestartedWithItsOldContentsServesNoStaleValue() throws Exception {
+    Path memory = Files.createTempFile(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"),
+        "jadugar-memcached-", ".mem");
+    Files.delete(memory);
+    MemcachedServer victim = MemcachedServer.launch("-e", memory.toString());
+    MemcachedServer other = servers.get(2);
+    servers = List.of(servers.get(0), servers.get(1), victim);
+    other.close();
+    try {
+      runUnderTwoJvms("flap-warm", () -> {
+        for (int round = 0; round < 2; round++) {
+          victim.stopKeepingContents();
+          Thread.sleep(1500);
+          victim.start(); // with what it held when it stopped
+          Thread.sleep(1500);
+        }
+      });
+    } finally {
+      Files.deleteIfExists(memory);
+    }
+  }
+
+  @Test
   void aServerFrozenAndResumedWithItsOldContentsServesNoStaleValue() throws Exception {
     MemcachedServer victim = servers.get(1);
     runUnderTwoJvms("flap-stop", () -> {

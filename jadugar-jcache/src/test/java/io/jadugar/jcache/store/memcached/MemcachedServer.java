@@ -78,6 +78,18 @@ public final class MemcachedServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the process as memcached's restartable cache wants (SIGUSR1: it saves its memory file and
+   * exits), so that a server launched with {@code -e <file>} returns with its contents.
+   */
+  public synchronized void stopKeepingContents() throws IOException, InterruptedException {
+    signal("-USR1");
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IOException("memcached on port " + port + " did not exit on SIGUSR1");
+    }
+    process = null;
+  }
+
   /** Freezes the process (SIGSTOP): its connections stay open and its contents stay, unanswered. */
   public synchronized void pause() throws IOException, InterruptedException {
     signal("-STOP");
