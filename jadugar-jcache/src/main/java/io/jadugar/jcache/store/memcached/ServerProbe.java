@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  *
  * @param server the server asked
  * @param problem what went wrong, or {@code null} when it answered as memcached does
- * @param foreign whether it answered, but not as memcached (a configuration error, not an outage)
+ * @param foreign whether it answered, but not as memcached (a configuration error, not an outage);
+ *     silence counts as an outage, since a stalled memcached is silent too
  */
 record ServerProbe(InetSocketAddress server, String problem, boolean foreign) {
 
@@ -44,7 +45,7 @@ record ServerProbe(InetSocketAddress server, String problem, boolean foreign) {
         reply = firstLine(s.getInputStream());
       } catch (SocketTimeoutException e) {
         return new ServerProbe(server, name + " accepted the connection but answered nothing to 'version' within "
-            + timeoutMillis + " ms: it does not speak the memcached protocol, or it is stalled", true);
+            + timeoutMillis + " ms: it does not speak the memcached protocol, or it is stalled", false);
       }
       if (reply.startsWith("VERSION ")) {
         return new ServerProbe(server, null, false);

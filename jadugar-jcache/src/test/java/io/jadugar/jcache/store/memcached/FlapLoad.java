@@ -97,6 +97,9 @@ final class FlapLoad {
         } catch (CacheException e) {
           failedWrites.incrementAndGet();
         }
+        // a paced writer: a round of all keys takes about a second, so that a copy left behind on
+        // another server by an earlier outage stays older than the key's last write for that long
+        pause();
       }
     }
   }
@@ -132,6 +135,15 @@ final class FlapLoad {
       if (samples.size() < 20) {
         samples.add(key + " read " + value + " after " + before + " was written");
       }
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(Math.max(1, 1000 / keysPerWriter));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop.set(true);
     }
   }
 
