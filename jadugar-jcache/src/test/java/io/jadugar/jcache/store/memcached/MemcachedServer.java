@@ -177,11 +177,16 @@ public final class MemcachedServer implements AutoCloseable {
 
   /** Stores raw {@code bytes} under {@code key}, bypassing Jadugar. */
   public void setRaw(String key, byte[] bytes) throws IOException {
+    setRaw(key, 0, bytes);
+  }
+
+  /** Stores raw {@code bytes} with memcached {@code flags} under {@code key}, as another client would. */
+  public void setRaw(String key, int flags, byte[] bytes) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(address(), 1000);
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
-      out.write(("set " + key + " 0 0 " + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(("set " + key + " " + flags + " 0 " + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(bytes);
       out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
