@@ -358,15 +358,22 @@ final class MemcachedStore implements Store {
         return Map.of();
       }
       Map<String, Object> byMkey = mkeys(keys, prefixOf(g));
+      Map<String, Integer> serverOf = new HashMap<>(byMkey.size() * 2);
       // each touched server's copy of the generation joins the multi-get, after its data keys
       Set<String> copies = new LinkedHashSet<>();
       for (String mkey : byMkey.keySet()) {
-        copies.add(generationKeyOf(mkey));
+        int i = conn.serverIndex(mkey);
+        serverOf.put(mkey, i);
+        copies.add(generationKeys.get(i));
       }
       List<String> mkeys = new ArrayList<>(byMkey.size() + copies.size());
       mkeys.addAll(byMkey.keySet());
       mkeys.addAll(copies);
-      Map<String, CASValue<byte[]>> found = multiGet(client, mkeys);
+      BulkFuture<Map<String, CASValue<byte[]>>> f = client.asyncGetsBulk(mkeys, TC);
+      conn.multiGets.addAndGet(copies.size());
+      Map<String, CASValue<byte[]>> found = awaitBulk(f, mkeys.size(), copies);
+      // a server that did not answer in time is not missing its copy: it is only unconfirmed
+      boolean answered = f.isDone() && !f.isTimeout();
       Set<Integer> confirmed = new HashSet<>();
       boolean changed = false;
       boolean missing = false;
@@ -377,8 +384,8 @@ final class MemcachedStore implements Store {
           confirmed.add(conn.serverIndex(copy));
         } else if (v != null) {
           changed = true; // cleared (or behind a clear) since this JVM last looked
-        } else if (conn.primary(client, copy).isActive()) {
-          missing = true; // lost with a restart, evicted, or its server did not answer in time
+        } else if (answered && conn.primary(client, copy).isActive()) {
+          missing = true; // lost with a restart, or evicted
         }
       }
       if (changed || missing && !refreshedForMissing) {
@@ -389,7 +396,7 @@ final class MemcachedStore implements Store {
       // a server whose copy is unconfirmed contributes misses: its answers may be from a dead generation
       Map<String, Object> mine = new LinkedHashMap<>();
       byMkey.forEach((mkey, key) -> {
-        if (confirmed.contains(conn.serverIndex(mkey))) {
+        if (confirmed.contains(serverOf.get(mkey))) {
           mine.put(mkey, key);
         }
       });
@@ -426,7 +433,12 @@ final class MemcachedStore implements Store {
       nodes.add(conn.primary(client, k).getSocketAddress());
     }
     conn.multiGets.addAndGet(nodes.size());
-    BulkFuture<Map<String, CASValue<byte[]>>> f = client.asyncGetsBulk(mkeys, TC);
+    return awaitBulk(client.asyncGetsBulk(mkeys, TC), mkeys.size(), nodes);
+  }
+
+  /** The answers of a multi-get; in {@code miss} mode, those that came in time from the servers that answered. */
+  private Map<String, CASValue<byte[]>> awaitBulk(BulkFuture<Map<String, CASValue<byte[]>>> f, int size,
+      Collection<?> servers) {
     try {
       if (conn.missOnFailure) {
         // a server that does not answer in time contributes misses, the others their entries
@@ -437,8 +449,8 @@ final class MemcachedStore implements Store {
       Thread.currentThread().interrupt();
       throw new CacheException("Cache " + cacheName + ": interrupted during a multi-get", e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new CacheException("Cache " + cacheName + ": a multi-get of " + mkeys.size() + " keys on "
-          + describeNodes(nodes) + " failed: " + rootMessage(e), e);
+      throw new CacheException("Cache " + cacheName + ": a multi-get of " + size + " keys on "
+          + describeServers(servers) + " failed: " + rootMessage(e), e);
     }
   }
 
@@ -925,10 +937,12 @@ final class MemcachedStore implements Store {
     throw e;
   }
 
-  private String describeNodes(Set<java.net.SocketAddress> nodes) {
+  /** The servers of a multi-get, given as their addresses or as their copies of the generation. */
+  private String describeServers(Collection<?> servers) {
     List<String> names = new ArrayList<>();
-    for (java.net.SocketAddress n : nodes) {
-      names.add(MemcachedConnection.describe(n));
+    for (Object n : servers) {
+      names.add(n instanceof java.net.SocketAddress ? MemcachedConnection.describe((java.net.SocketAddress) n)
+          : conn.serverOf((String) n));
     }
     return String.join(", ", names);
   }
