@@ -56,6 +56,59 @@ class MemcachedFlapTest {
     });
   }
 
+  @Test
+  void aJvmThatHasNotSeenAServerReturnReadsNoValueOlderThanAnotherJvmsWrite() throws Exception {
+    // a slow reconnect for one manager (1 s, 2 s, 4 s ... up to 30 s), a fast one for the other
+    CacheManager slow = MemcachedFixture.manager(servers, "jadugar.memcached.reconnect-delay", "30s",
+        "jadugar.memcached.operation-timeout", "1s");
+    CacheManager fast = MemcachedFixture.manager(servers, "jadugar.memcached.reconnect-delay", "1s",
+        "jadugar.memcached.operation-timeout", "1s");
+    try {
+      Cache<String, Long> a = slow.createCache("returning", longs());
+      Cache<String, Long> b = fast.createCache("returning", longs());
+      for (int i = 0; i < 30; i++) {
+        b.put("k" + i, 1L);
+      }
+      assertEquals(Long.valueOf(1), a.get("k0"));
+      MemcachedServer victim = generationServer();
+      victim.stop();
+      Thread.sleep(1200); // the slow manager's first reconnect fails; its next is seconds away
+      victim.start(); // empty: whatever it kept for the cache is gone
+      MemcachedConnection bc = MemcachedFixture.connection(b);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (bc.client().getAvailableServers().size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      List<String> written = new java.util.ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        try {
+          b.put("k" + i, 2L);
+          written.add("k" + i);
+        } catch (javax.cache.CacheException e) {
+          // its server is not back for this manager yet
+        }
+      }
+      assertTrue(!written.isEmpty(), "the fast manager wrote");
+      for (String k : written) {
+        Long v = a.get(k);
+        assertTrue(v == null || v == 2L, k + ": read " + v + " after 2 was written by the other manager");
+      }
+    } finally {
+      slow.close();
+      fast.close();
+    }
+  }
+
+  /** The server that holds a key named {@code ...:gen}, if the store keeps one; the first otherwise. */
+  private MemcachedServer generationServer() throws Exception {
+    for (MemcachedServer s : servers) {
+      if (s.send("lru_crawler metadump hash").lines().anyMatch(l -> l.matches("key=\\S*(:|%3A)gen( .*)?"))) {
+        return s;
+      }
+    }
+    return servers.get(0);
+  }
+
   /**
    * A server that holds no key named {@code ...:gen}: a store that keeps its cache's generation in
    * one such key re-keys every entry when that server restarts empty, which would hide copies left
