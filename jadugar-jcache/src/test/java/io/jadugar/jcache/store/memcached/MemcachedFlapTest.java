@@ -49,9 +49,9 @@ class MemcachedFlapTest {
       MemcachedServer victim = ordinaryServer();
       for (int round = 0; round < 3; round++) {
         victim.stop(); // kill -9
-        Thread.sleep(1500); // writes for its keys fail (or, redirected, land on another server)
+        Thread.sleep(1200); // writes for its keys fail (or, redirected, land on another server)
         victim.start(); // empty, on the same port
-        Thread.sleep(2000); // both JVMs reconnect, at their own pace
+        Thread.sleep(2800); // both JVMs reconnect, at their own pace, and write its keys again
       }
     });
   }
