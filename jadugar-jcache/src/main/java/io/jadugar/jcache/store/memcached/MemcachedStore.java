@@ -227,7 +227,8 @@ final class MemcachedStore implements Store {
         try {
           copies.put(r.getKey(), await(generationKeys.get(r.getKey()), r.getValue(), "read the namespace generation"));
         } catch (CacheException e) {
-          silent.add(e.getMessage());
+          silent.add(MemcachedConnection.describe(conn.servers.get(r.getKey())) + " did not answer: "
+              + rootMessage(e.getCause() != null ? e.getCause() : e));
         }
       }
       if (copies.isEmpty()) {
