@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +39,13 @@ final class MemcachedConnection implements StoreClient {
   private static final Logger LOG = LoggerFactory.getLogger(MemcachedConnection.class);
   /** Memcached's default item size limit ({@code -I 1m}). */
   static final long DEFAULT_ITEM_SIZE_LIMIT = 1024 * 1024;
+  /** The longest wait for a server's answer to the probe at start-up. */
+  private static final long PROBE_TIMEOUT_MILLIS = 1000;
+  private static final Executor PROBES = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "jadugar-memcached-probe");
+    t.setDaemon(true);
+    return t;
+  });
 
   static {
     // the client logs to stderr unless told otherwise; route it through SLF4J like the rest of Jadugar
@@ -64,8 +74,9 @@ final class MemcachedConnection implements StoreClient {
     long reconnectMillis = millis(settings.get(MemcachedStoreFactory.RECONNECT_DELAY), 2000);
     this.missOnFailure = "miss".equals(settings.get(MemcachedStoreFactory.FAILURE_MODE));
     this.skipOversized = "skip".equals(settings.get(MemcachedStoreFactory.OVERSIZED_VALUES));
+    List<InetSocketAddress> up = probeServers();
     Long limit = settings.get(MemcachedStoreFactory.ITEM_SIZE_LIMIT);
-    this.itemSizeLimit = limit != null ? limit : serverItemSizeLimit();
+    this.itemSizeLimit = limit != null ? limit : serverItemSizeLimit(up);
     int n = settings.get(MemcachedStoreFactory.CONNECTIONS).intValue();
     this.clients = new MemcachedClient[n];
     try {
@@ -76,7 +87,9 @@ final class MemcachedConnection implements StoreClient {
             .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
             .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
             .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-            .setFailureMode(missOnFailure ? FailureMode.Redistribute : FailureMode.Cancel)
+            // never Redistribute: a key written to another server while its own is away is read
+            // back, stale, when its server goes away again (see MemcachedStore)
+            .setFailureMode(FailureMode.Cancel)
             .setOpTimeout(timeoutMillis)
             .setMaxReconnectDelay(Math.max(1, (reconnectMillis + 999) / 1000))
             .setDaemon(true)
@@ -92,20 +105,58 @@ final class MemcachedConnection implements StoreClient {
     for (int i = 0; i < n; i++) {
       locators[i] = clients[i].getNodeLocator();
     }
-    awaitConnections();
+    awaitConnections(up.size());
     LOG.info("memcached store on {} (failure mode {}, item size limit {} bytes, {} connection(s) per server)",
         servers, missOnFailure ? "miss" : "error", itemSizeLimit, n);
   }
 
   /**
-   * The client connects in the background; until it has, its operations on a server are cancelled
-   * (error mode) or sent elsewhere (miss mode). Wait up to one operation timeout for every server,
-   * so that a healthy cluster starts healthy; one that stays down is reported and retried.
+   * Asks every server for its version, at once and with a short timeout, so that a cache manager
+   * whose servers are all unreachable, or one that is not memcached at all, fails when it is
+   * created and names them. Servers down while others answer are logged: their keys are misses
+   * until they return. Returns the servers that answered.
    */
-  private void awaitConnections() {
+  private List<InetSocketAddress> probeServers() {
+    int timeout = (int) Math.min(timeoutMillis, PROBE_TIMEOUT_MILLIS);
+    List<CompletableFuture<ServerProbe>> probes = new ArrayList<>();
+    for (InetSocketAddress server : servers) {
+      // in parallel: an unreachable host costs the connect timeout, once, not once per server
+      probes.add(CompletableFuture.supplyAsync(() -> ServerProbe.probe(server, timeout), PROBES));
+    }
+    List<InetSocketAddress> up = new ArrayList<>();
+    List<String> down = new ArrayList<>();
+    List<String> foreign = new ArrayList<>();
+    for (CompletableFuture<ServerProbe> f : probes) {
+      ServerProbe p = f.join();
+      if (p.ok()) {
+        up.add(p.server());
+      } else {
+        (p.foreign() ? foreign : down).add(p.problem());
+      }
+    }
+    if (!foreign.isEmpty()) {
+      throw new ConfigurationException(String.join("; ", foreign) + " (servers: "
+          + MemcachedStoreFactory.SERVERS.key() + " or the memcached:// URI)");
+    }
+    if (up.isEmpty()) {
+      throw new CacheException("No memcached server is reachable: " + String.join("; ", down));
+    }
+    if (!down.isEmpty()) {
+      LOG.warn("{}; the cache starts on the other servers, the client keeps trying to reconnect, and until then "
+          + "the keys of the missing servers are misses and their writes fail", String.join("; ", down));
+    }
+    return up;
+  }
+
+  /**
+   * The client connects in the background; until it has, its operations on a server are cancelled.
+   * Wait up to one operation timeout for the servers that answered the probe, so that a healthy
+   * cluster starts healthy.
+   */
+  private void awaitConnections(int expected) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     for (MemcachedClient c : clients) {
-      while (c.getAvailableServers().size() < servers.size() && System.nanoTime() < deadline) {
+      while (c.getAvailableServers().size() < expected && System.nanoTime() < deadline) {
         try {
           Thread.sleep(5);
         } catch (InterruptedException e) {
@@ -113,13 +164,6 @@ final class MemcachedConnection implements StoreClient {
           return;
         }
       }
-    }
-    List<String> down = new ArrayList<>();
-    for (SocketAddress a : clients[0].getUnavailableServers()) {
-      down.add(describe(a));
-    }
-    if (!down.isEmpty()) {
-      LOG.warn("{} not reachable at start-up; the client keeps trying to reconnect", down);
     }
   }
 
@@ -141,6 +185,32 @@ final class MemcachedConnection implements StoreClient {
       }
     }
     return client.getNodeLocator().getPrimary(key);
+  }
+
+  /**
+   * One key per server, each held by that server: {@code base:<n>} with the smallest {@code n} the
+   * ring places there (static mode: the ring never changes). The i-th key is on {@code servers[i]}.
+   */
+  List<String> keyPerServer(String base) {
+    String[] keys = new String[servers.size()];
+    int found = 0;
+    for (int n = 0; found < keys.length; n++) {
+      if (n > 100_000) {
+        throw new IllegalStateException("no key " + base + ":<n> lands on every one of " + servers);
+      }
+      String key = base + ":" + n;
+      int i = servers.indexOf((InetSocketAddress) locators[0].getPrimary(key).getSocketAddress());
+      if (i >= 0 && keys[i] == null) {
+        keys[i] = key;
+        found++;
+      }
+    }
+    return List.of(keys);
+  }
+
+  /** The index in {@link #servers} of the server that holds {@code key}. */
+  int serverIndex(String key) {
+    return servers.indexOf((InetSocketAddress) locators[0].getPrimary(key).getSocketAddress());
   }
 
   /** The server that holds {@code key} now, for error messages. */
@@ -203,9 +273,9 @@ final class MemcachedConnection implements StoreClient {
     }
   }
 
-  private long serverItemSizeLimit() {
+  private long serverItemSizeLimit(List<InetSocketAddress> up) {
     long limit = Long.MAX_VALUE;
-    for (InetSocketAddress server : servers) {
+    for (InetSocketAddress server : up) {
       try {
         for (String line : command(server, "stats settings")) {
           if (line.startsWith("STAT item_size_max ")) {
@@ -236,7 +306,10 @@ final class MemcachedConnection implements StoreClient {
         if (host.startsWith("[") && host.endsWith("]")) {
           host = host.substring(1, host.length() - 1);
         }
-        out.add(new InetSocketAddress(host, port));
+        InetSocketAddress a = new InetSocketAddress(host, port);
+        if (!out.contains(a)) {
+          out.add(a); // twice the same server would be two nodes of one ring
+        }
       } catch (IllegalArgumentException e) {
         throw new ConfigurationException("Bad memcached server '" + part + "' in '" + list
             + "' (key " + MemcachedStoreFactory.SERVERS.key() + "): expected host:port,host:port");

@@ -2,6 +2,7 @@ package io.jadugar.jcache.store.memcached;
 
 import io.jadugar.jcache.configuration.CoreSettings;
 import io.jadugar.jcache.spi.BinaryKey;
+import io.jadugar.jcache.spi.OutcomeUnknownException;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreOptions;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
@@ -39,32 +42,43 @@ import org.slf4j.LoggerFactory;
  * <p>{@code get} is {@code gets}, {@code insert} is {@code add}, {@code replace} is {@code cas} and
  * {@code remove(entry)} is a delete carrying the CAS token (binary protocol), so that every
  * conditional operation is atomic across JVMs through the engine's compare-and-set loop.
- * {@code clear} increments the cache's generation, stored in memcached: every JVM reads it on each
- * operation, so a clear in one JVM empties the cache for all of them at once, and the entries of
- * the old generation are left to expire or be evicted.
+ * {@code clear} moves the cache to a new namespace generation, stored in memcached: every JVM
+ * checks it with each operation, so a clear in one JVM empties the cache for all of them at once,
+ * and the entries of the old generation are left to expire or be evicted.
  *
- * <h2>Reading the generation without a round trip of its own</h2>
- * An operation is sent under the generation this JVM saw last, and a plain {@code get} of the
- * generation is sent right behind it (joined to the multi-get for {@code getAll}), both before
- * either answer is awaited: one round trip, not two. If the generation read back is the one the
- * operation used, its answer stands; if another JVM cleared meanwhile, the operation is sent again
- * under the new generation (a write under the old one is orphaned: no reader accepts an answer from
- * a generation other than the current one, and memcached evicts it in time). If the generation is
- * missing (evicted, or its server restarted empty), {@code incr} by 0 seeds it from the clock as
- * the first operation of a store does, so an evicted counter never repeats a generation.
+ * <h2>A key lives on its own server only: no stale read across server deaths and returns</h2>
+ * A write is never sent to another server while its key's server is down (the client's failure
+ * mode is {@code Cancel}, never {@code Redistribute}): it fails, certainly not stored if it was not
+ * sent, with an {@link io.jadugar.jcache.spi.OutcomeUnknownException} if it was sent and not
+ * confirmed; reads of that server's keys are misses ({@code miss} mode) or errors. Redirected
+ * copies were the source of stale reads: left behind on the next server when the key's own server
+ * returned, they were read back when it went away again; and a server that returns with its old
+ * contents (paused, or restarted warm) served values older than writes that had gone elsewhere. With
+ * one home per key, a server's contents are at least as new as every write confirmed for its keys,
+ * whatever the JVMs saw and when, with no coordination between them. The cost: while a server is
+ * away, its share of keys cannot be cached (writes fail, reads miss), where the other servers once
+ * took them over.
  *
- * <p>The guarantees are no weaker than those of reading the generation first, as this store did
- * before: an answer is used only if the generation read in the same round trip is the one it came
- * from, and a write stands only if the generation read with it is the one it was written under.
- * So a clear that completed before an operation began is always seen by it (no stale read, no
- * write lost into the cleared generation), while a clear that overlaps an operation may take
- * effect before or after it, as for any two concurrent operations (a clear between the old incr
- * and the write lost the write too). On one server the generation is read after the operation on
- * the same connection, so a confirmed write landed while its generation was current. {@code cas}
- * and compare-and-delete act on the exact key and CAS token of an earlier confirmed read, so they
- * need no generation read: after a clear they land in the old generation, as if just before it.
- * While the generation's server is down (miss mode), operations go on under the last generation
- * this JVM saw, unchecked, because another server would start a new one and empty the cache.
+ * <h2>The generation, one copy per server, read without a round trip of its own</h2>
+ * Each server keeps its own copy of the cache's generation ({@code <prefix><cache>:gen:<n>}, with
+ * {@code n} chosen so that the ring places it there), so no server's death leaves the others'
+ * entries unchecked. An operation is sent under the generation this JVM confirmed last, and a
+ * {@code get} of the copy on the operation's own server is sent right behind it on the same
+ * connection (joined to the multi-get for {@code getAll}): one round trip, and memcached answers it
+ * after the operation ran, so a confirmed write landed while its generation was current. If the copy
+ * read back is that generation, the answer stands; otherwise (a clear by another JVM; a copy lost
+ * with a restart or evicted; a copy left behind by a clear its server missed) {@link #refresh}
+ * reads every server's copy, raises them all with {@code add} and {@code cas} to the highest (the
+ * clock when none is left, so a lost generation is never repeated), and the operation is sent again
+ * (a write under the old generation is orphaned: no reader accepts it). A clear sets every copy to
+ * one more than the highest; one that cannot reach a server fails, since that server's entries
+ * would be read again if it returned with them.
+ *
+ * <p>So a clear that completed before an operation began is always seen by it, while a clear that
+ * overlaps an operation may take effect before or after it, as for any two concurrent operations.
+ * {@code cas} and compare-and-delete act on the exact key and CAS token of an earlier confirmed
+ * read, so they need no generation read: after a clear they land in the old generation, as if just
+ * before it.
  */
 final class MemcachedStore implements Store {
 
@@ -82,10 +96,18 @@ final class MemcachedStore implements Store {
   /** The memcached key an entry was read under, and its CAS token. */
   private record Version(String key, long cas, boolean hashed) {}
 
-  /** An operation whose requests are sent, and whose answers are awaited by {@link #await()}. */
-  @FunctionalInterface
-  private interface Sent<R> {
-    R await();
+  /**
+   * An operation whose requests are sent: the memcached keys it touched, whether it writes, and
+   * how to await its answer.
+   */
+  private record Sent<R>(Collection<String> mkeys, boolean write, Supplier<R> answer) {
+    static <R> Sent<R> read(String mkey, Supplier<R> answer) {
+      return new Sent<>(List.of(mkey), false, answer);
+    }
+
+    static <R> Sent<R> write(String mkey, Supplier<R> answer) {
+      return new Sent<>(List.of(mkey), true, answer);
+    }
   }
 
   /** Sends an operation under a key prefix (namespace and generation) without waiting for it. */
@@ -97,63 +119,182 @@ final class MemcachedStore implements Store {
   private final MemcachedConnection conn;
   private final String cacheName;
   private final String namespace;
-  private final String generationKey;
-  /** The generation this JVM last read, used while the server that keeps it is down. */
+  /** The cache's namespace generation, one copy on each server: the i-th on {@code conn.servers[i]}. */
+  private final List<String> generationKeys;
+  /** The generation this JVM last confirmed. */
   private volatile Long lastGeneration;
 
   MemcachedStore(MemcachedConnection conn, StoreOptions options) {
     this.conn = conn;
     this.cacheName = options.cacheName();
     this.namespace = Keys.namespace(options.settings().get(CoreSettings.PREFIX), cacheName);
-    this.generationKey = namespace + ":gen";
+    this.generationKeys = conn.keyPerServer(namespace + ":gen");
   }
 
-  // ------------------------------------------------------------------ keys
+  // ------------------------------------------------------------------ keys and generations
 
-  /** The memcached key of this cache's namespace generation. */
-  String generationKey() {
-    return generationKey;
+  /** The memcached key of the copy of this cache's namespace generation on {@code conn.servers[i]}. */
+  String generationKey(int i) {
+    return generationKeys.get(i);
   }
 
   private String prefixOf(long generation) {
     return namespace + ":" + generation + ":";
   }
 
+  /** The copy of the generation on the server that holds {@code mkey}. */
+  private String generationKeyOf(String mkey) {
+    return generationKeys.get(conn.serverIndex(mkey));
+  }
+
   /**
-   * Sends {@code op} under the last generation this JVM saw with a read of the generation right
-   * behind it, in one round trip, and returns its answer once the generation is confirmed; sends it
-   * again under the generation read back if that differs. Falls back to {@link #keyPrefix()} (a
-   * round trip of its own) when no generation was seen yet or the generation is missing.
+   * Sends {@code op} under the generation this JVM confirmed last, with a read of each touched
+   * server's copy of the generation right behind it on the same connection, in one round trip;
+   * returns its answer once every copy read back is that generation, and otherwise brings the
+   * copies into line ({@link #refresh}) and sends it again under the generation they agree on.
    */
   private <R> R underGeneration(Send<R> op) {
     MemcachedClient client = conn.client();
     for (int attempt = 0; attempt < GENERATION_TRIES; attempt++) {
-      Long g = lastGeneration;
-      if (g == null) {
-        break;
+      long g = currentGeneration(client);
+      Sent<R> sent = op.send(client, prefixOf(g));
+      Map<String, GetFuture<byte[]>> copies = new LinkedHashMap<>();
+      for (String mkey : sent.mkeys()) {
+        String copy = generationKeyOf(mkey);
+        if (!copies.containsKey(copy) && conn.primary(client, copy).isActive()) {
+          // on the operation's own server, after it: memcached answers it after the operation ran
+          copies.put(copy, client.asyncGet(copy, TC));
+        }
       }
-      String prefix = prefixOf(g);
-      if (!conn.primary(client, generationKey).isActive()) {
-        // as in keyPrefix(): another server would start a new generation, so go on with this one
-        return op.send(client, prefix).await();
-      }
-      Sent<R> sent = op.send(client, prefix);
-      // sent after the operation: on the same server memcached answers it after the operation ran
-      GetFuture<byte[]> gen = client.asyncGet(generationKey, TC);
-      R result = sent.await();
-      Long now = generationOf(await(generationKey, gen, "read the namespace generation"));
-      if (g.equals(now)) {
+      R result = sent.answer().get();
+      if (confirmed(g, copies, sent.write())) {
         return result;
       }
-      if (now == null) {
-        break; // evicted or lost with its server: incr seeds it again
-      }
-      lastGeneration = now; // cleared since this JVM last looked: the answer is from a dead generation
+      refresh(client, false);
     }
-    return op.send(client, keyPrefix()).await();
+    throw new CacheException("Cache " + cacheName + ": the namespace generation kept changing during "
+        + GENERATION_TRIES + " attempts of one operation");
   }
 
-  /** The generation in the bytes memcached keeps for its counter (decimal text), or null. */
+  /** Whether every copy read with an operation is generation {@code g}. */
+  private boolean confirmed(long g, Map<String, GetFuture<byte[]>> copies, boolean write) {
+    boolean all = true;
+    for (Map.Entry<String, GetFuture<byte[]>> c : copies.entrySet()) {
+      byte[] v;
+      try {
+        v = await(c.getKey(), c.getValue(), "read the namespace generation");
+      } catch (CacheException e) {
+        if (!write) {
+          throw e;
+        }
+        // stored, but perhaps under a generation that a clear had already left: unread forever
+        throw new OutcomeUnknownException("Cache " + cacheName + ": a write was stored on "
+            + conn.serverOf(c.getKey()) + " but the read of the namespace generation behind it failed, so it "
+            + "may or may not be visible: " + e.getMessage(), e);
+      }
+      Long now = generationOf(v);
+      all &= now != null && now == g;
+    }
+    return all;
+  }
+
+  private long currentGeneration(MemcachedClient client) {
+    Long g = lastGeneration;
+    return g != null ? g : refresh(client, false);
+  }
+
+  /**
+   * Reads every reachable server's copy of the generation and brings them into line: the
+   * generation is the highest copy (or this JVM's last one, if higher), one more for a clear, or
+   * the clock when there is none at all; a missing copy (evicted, or its server restarted empty) is
+   * added and a lower one (its server missed a clear) is raised to it, with {@code cas}, so that
+   * racing JVMs agree. Returns that generation.
+   */
+  private long refresh(MemcachedClient client, boolean clear) {
+    long floor = Long.MIN_VALUE;
+    for (int attempt = 0; attempt < GENERATION_TRIES; attempt++) {
+      Map<Integer, OperationFuture<CASValue<byte[]>>> reads = new LinkedHashMap<>();
+      List<String> silent = new ArrayList<>();
+      for (int i = 0; i < generationKeys.size(); i++) {
+        if (conn.primary(client, generationKeys.get(i)).isActive()) {
+          reads.put(i, client.asyncGets(generationKeys.get(i), TC));
+        } else {
+          silent.add(MemcachedConnection.describe(conn.servers.get(i)) + " is down");
+        }
+      }
+      Map<Integer, CASValue<byte[]>> copies = new LinkedHashMap<>();
+      for (Map.Entry<Integer, OperationFuture<CASValue<byte[]>>> r : reads.entrySet()) {
+        try {
+          copies.put(r.getKey(), await(generationKeys.get(r.getKey()), r.getValue(), "read the namespace generation"));
+        } catch (CacheException e) {
+          silent.add(MemcachedConnection.describe(conn.servers.get(r.getKey())) + " did not answer: "
+              + rootMessage(e.getCause() != null ? e.getCause() : e));
+        }
+      }
+      if (copies.isEmpty()) {
+        throw new CacheException("Cache " + cacheName + ": no memcached server answered for the namespace "
+            + "generation: " + String.join("; ", silent));
+      }
+      long target = highest(copies.values(), clear);
+      if (attempt == 0) {
+        floor = target;
+      }
+      target = Math.max(target, floor);
+      if (align(client, copies, target)) {
+        lastGeneration = target;
+        if (clear && !silent.isEmpty()) {
+          // its entries stay readable if it returns with them: the clear did not happen everywhere
+          throw new CacheException("Cache " + cacheName + ": clear() reached only some servers: "
+              + String.join("; ", silent) + "; entries on those servers may be read again when they return");
+        }
+        return target;
+      }
+    }
+    throw new CacheException("Cache " + cacheName + ": the namespace generation kept changing during "
+        + GENERATION_TRIES + " attempts to read it");
+  }
+
+  /** The generation the copies should hold: the highest known, plus one for a clear. */
+  private long highest(Collection<CASValue<byte[]>> copies, boolean clear) {
+    Long last = lastGeneration;
+    long max = last != null ? last : Long.MIN_VALUE;
+    boolean any = false;
+    for (CASValue<byte[]> c : copies) {
+      Long g = c == null ? null : generationOf(c.getValue());
+      if (g != null) {
+        max = Math.max(max, g);
+        any = true;
+      }
+    }
+    if (!any) {
+      // every copy lost (or none yet): the clock, which no earlier generation used
+      max = Math.max(max, System.currentTimeMillis());
+    }
+    return clear ? max + 1 : max;
+  }
+
+  /** Adds missing copies and raises lower ones to {@code target}; true if all now hold it. */
+  private boolean align(MemcachedClient client, Map<Integer, CASValue<byte[]>> copies, long target) {
+    byte[] bytes = Long.toString(target).getBytes(StandardCharsets.US_ASCII);
+    Map<String, Future<?>> writes = new LinkedHashMap<>();
+    copies.forEach((i, c) -> {
+      String key = generationKeys.get(i);
+      Long g = c == null ? null : generationOf(c.getValue());
+      if (c == null) {
+        writes.put(key, client.add(key, 0, bytes, TC));
+      } else if (g == null || g != target) {
+        writes.put(key, client.asyncCAS(key, c.getCas(), 0, bytes, TC));
+      }
+    });
+    boolean all = true;
+    for (Map.Entry<String, Future<?>> w : writes.entrySet()) {
+      Object r = await(w.getKey(), w.getValue(), "write the namespace generation");
+      all &= Boolean.TRUE.equals(r) || r == CASResponse.OK;
+    }
+    return all;
+  }
+
+  /** The generation in the bytes of a copy (decimal text), or null. */
   static Long generationOf(byte[] counter) {
     if (counter == null) {
       return null;
@@ -165,43 +306,15 @@ final class MemcachedStore implements Store {
         g = g * 10 + (b - '0');
         digits++;
       } else if (b != ' ' || digits == 0) {
-        return null; // not a counter: let incr report it
+        return null; // not a counter: refresh replaces it
       }
     }
     return digits == 0 ? null : g;
   }
 
-  /** The start of this cache's memcached keys now: namespace and current generation, read by incr. */
+  /** The start of this cache's memcached keys now: namespace and generation, read from every server. */
   String keyPrefix() {
-    Long last = lastGeneration;
-    MemcachedClient client = conn.client();
-    if (last != null && !conn.primary(client, generationKey).isActive()) {
-      // the generation's server is down: another server would start a new generation and turn
-      // every entry of the cache into a miss, so go on with the last one this JVM read
-      return prefixOf(last);
-    }
-    // incr by 0 reads the generation; if memcached lost it (or never had it), it starts again from
-    // the clock, which is a generation no earlier clear used
-    long g = incrGeneration(client, 0L, "read");
-    lastGeneration = g;
-    return prefixOf(g);
-  }
-
-  /**
-   * Increments the generation by {@code by}, creating it from the clock if it is missing. Two
-   * clients that create it at the same moment race inside memcached, and the loser's incr fails
-   * although the counter now exists: so a failed incr is tried again before it is an error.
-   */
-  private long incrGeneration(MemcachedClient client, long by, String what) {
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Long g = await(generationKey, client.asyncIncr(generationKey, by, System.currentTimeMillis(), 0),
-          what + " the namespace generation");
-      if (g != null && g >= 0) {
-        return g;
-      }
-    }
-    throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(generationKey)
-        + " did not " + what + " the namespace generation " + generationKey);
+    return prefixOf(refresh(conn.client(), false));
   }
 
   private static byte[] bytesOf(Object key) {
@@ -220,10 +333,10 @@ final class MemcachedStore implements Store {
       return underGeneration((client, prefix) -> {
         String mkey = prefix + suffix(key, prefix);
         OperationFuture<CASValue<byte[]>> f = client.asyncGets(mkey, TC);
-        return () -> {
+        return Sent.read(mkey, () -> {
           CASValue<byte[]> v = await(mkey, f, "read");
           return v == null ? null : entryOf(key, mkey, v);
-        };
+        });
       });
     } catch (CacheException e) {
       return missOrThrow(e);
@@ -236,40 +349,62 @@ final class MemcachedStore implements Store {
       return Map.of();
     }
     MemcachedClient client = conn.client();
+    boolean refreshedForMissing = false;
     for (int attempt = 0; attempt < GENERATION_TRIES; attempt++) {
-      Long g = lastGeneration;
-      if (g == null) {
-        break;
+      long g;
+      try {
+        g = currentGeneration(client);
+      } catch (CacheException e) {
+        missOrThrow(e);
+        return Map.of();
       }
       Map<String, Object> byMkey = mkeys(keys, prefixOf(g));
-      if (!conn.primary(client, generationKey).isActive()) {
-        // as in keyPrefix(): the last generation seen, unchecked, while its server is down
-        return entries(byMkey, multiGet(client, byMkey.keySet()));
+      Map<String, Integer> serverOf = new HashMap<>(byMkey.size() * 2);
+      // each touched server's copy of the generation joins the multi-get, after its data keys
+      Set<String> copies = new LinkedHashSet<>();
+      for (String mkey : byMkey.keySet()) {
+        int i = conn.serverIndex(mkey);
+        serverOf.put(mkey, i);
+        copies.add(generationKeys.get(i));
       }
-      // the generation joins the multi-get, after the data keys: no round trip of its own
-      List<String> mkeys = new ArrayList<>(byMkey.size() + 1);
+      List<String> mkeys = new ArrayList<>(byMkey.size() + copies.size());
       mkeys.addAll(byMkey.keySet());
-      mkeys.add(generationKey);
-      Map<String, CASValue<byte[]>> found = multiGet(client, mkeys);
-      CASValue<byte[]> gen = found.get(generationKey);
-      Long now = gen == null ? null : generationOf(gen.getValue());
-      if (g.equals(now)) {
-        return entries(byMkey, found);
+      mkeys.addAll(copies);
+      BulkFuture<Map<String, CASValue<byte[]>>> f = client.asyncGetsBulk(mkeys, TC);
+      conn.multiGets.addAndGet(copies.size());
+      Map<String, CASValue<byte[]>> found = awaitBulk(f, mkeys.size(), copies);
+      // a server that did not answer in time is not missing its copy: it is only unconfirmed
+      boolean answered = f.isDone() && !f.isTimeout();
+      Set<Integer> confirmed = new HashSet<>();
+      boolean changed = false;
+      boolean missing = false;
+      for (String copy : copies) {
+        CASValue<byte[]> v = found.get(copy);
+        Long now = v == null ? null : generationOf(v.getValue());
+        if (now != null && now == g) {
+          confirmed.add(conn.serverIndex(copy));
+        } else if (v != null) {
+          changed = true; // cleared (or behind a clear) since this JVM last looked
+        } else if (answered && conn.primary(client, copy).isActive()) {
+          missing = true; // lost with a restart, or evicted
+        }
       }
-      if (now == null) {
-        break; // evicted, lost, or its server did not answer in time: read it with incr
+      if (changed || missing && !refreshedForMissing) {
+        refreshedForMissing |= missing;
+        refresh(client, false);
+        continue;
       }
-      lastGeneration = now;
+      // a server whose copy is unconfirmed contributes misses: its answers may be from a dead generation
+      Map<String, Object> mine = new LinkedHashMap<>();
+      byMkey.forEach((mkey, key) -> {
+        if (confirmed.contains(serverOf.get(mkey))) {
+          mine.put(mkey, key);
+        }
+      });
+      return entries(mine, found);
     }
-    String prefix;
-    try {
-      prefix = keyPrefix();
-    } catch (CacheException e) {
-      missOrThrow(e);
-      return Map.of(); // the generation's server is unreachable: in miss mode, all misses
-    }
-    Map<String, Object> byMkey = mkeys(keys, prefix);
-    return entries(byMkey, multiGet(client, byMkey.keySet()));
+    throw new CacheException("Cache " + cacheName + ": the namespace generation kept changing during "
+        + GENERATION_TRIES + " attempts of one getAll");
   }
 
   private static Map<String, Object> mkeys(Collection<?> keys, String prefix) {
@@ -299,7 +434,12 @@ final class MemcachedStore implements Store {
       nodes.add(conn.primary(client, k).getSocketAddress());
     }
     conn.multiGets.addAndGet(nodes.size());
-    BulkFuture<Map<String, CASValue<byte[]>>> f = client.asyncGetsBulk(mkeys, TC);
+    return awaitBulk(client.asyncGetsBulk(mkeys, TC), mkeys.size(), nodes);
+  }
+
+  /** The answers of a multi-get; in {@code miss} mode, those that came in time from the servers that answered. */
+  private Map<String, CASValue<byte[]>> awaitBulk(BulkFuture<Map<String, CASValue<byte[]>>> f, int size,
+      Collection<?> servers) {
     try {
       if (conn.missOnFailure) {
         // a server that does not answer in time contributes misses, the others their entries
@@ -310,8 +450,8 @@ final class MemcachedStore implements Store {
       Thread.currentThread().interrupt();
       throw new CacheException("Cache " + cacheName + ": interrupted during a multi-get", e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new CacheException("Cache " + cacheName + ": a multi-get of " + mkeys.size() + " keys on "
-          + describeNodes(nodes) + " failed: " + rootMessage(e), e);
+      throw new CacheException("Cache " + cacheName + ": a multi-get of " + size + " keys on "
+          + describeServers(servers) + " failed: " + rootMessage(e), e);
     }
   }
 
@@ -344,14 +484,18 @@ final class MemcachedStore implements Store {
       String mkey = prefix + suffix(entry.key(), prefix);
       byte[] bytes = envelope(entry, mkey, prefix);
       if (oversized(entry, mkey, bytes)) {
-        OperationFuture<Boolean> d = client.delete(mkey);
-        return () -> await(mkey, d, "delete the previous value of an oversized entry");
+        OperationFuture<Boolean> d = sendWrite(client, mkey, entry.key(), "delete", () -> client.delete(mkey));
+        return Sent.write(mkey, () -> {
+          awaitWrite(mkey, d, "the delete of an oversized entry's old value", entry.key());
+          return null;
+        });
       }
-      OperationFuture<Boolean> f = client.set(mkey, exptime(entry.expireAt()), bytes, TC);
-      return () -> {
-        checkStored(entry, mkey, bytes, f, await(mkey, f, "write"));
+      OperationFuture<Boolean> f =
+          sendWrite(client, mkey, entry.key(), "set", () -> client.set(mkey, exptime(entry.expireAt()), bytes, TC));
+      return Sent.write(mkey, () -> {
+        checkStored(entry, mkey, bytes, f, awaitWrite(mkey, f, "set", entry.key()));
         return null;
-      };
+      });
     });
   }
 
@@ -363,40 +507,50 @@ final class MemcachedStore implements Store {
     underGeneration((client, prefix) -> sendAll(client, prefix, entries));
   }
 
+  /** One write of a putAll: the entry, its memcached key, its bytes (null for a delete) and its reply. */
+  private record Pending(StoreEntry entry, String mkey, byte[] bytes, OperationFuture<Boolean> reply) {}
+
   /** Sends every write of a putAll, pipelined: every write is sent before the first reply is awaited. */
   private Sent<Void> sendAll(MemcachedClient client, String prefix, Collection<StoreEntry> entries) {
-    List<Object[]> pending = new ArrayList<>(entries.size());
+    List<Pending> pending = new ArrayList<>(entries.size());
+    List<String> mkeys = new ArrayList<>(entries.size());
+    List<CacheException> refused = new ArrayList<>();
     for (StoreEntry entry : entries) {
       String mkey = prefix + suffix(entry.key(), prefix);
       byte[] bytes = envelope(entry, mkey, prefix);
-      if (oversized(entry, mkey, bytes)) {
-        pending.add(new Object[] {entry, mkey, null, client.delete(mkey)});
-      } else {
-        pending.add(new Object[] {entry, mkey, bytes, client.set(mkey, exptime(entry.expireAt()), bytes, TC)});
+      try {
+        if (oversized(entry, mkey, bytes)) {
+          pending.add(new Pending(entry, mkey, null, sendWrite(client, mkey, entry.key(), "delete",
+              () -> client.delete(mkey))));
+        } else {
+          pending.add(new Pending(entry, mkey, bytes, sendWrite(client, mkey, entry.key(), "set",
+              () -> client.set(mkey, exptime(entry.expireAt()), bytes, TC))));
+        }
+        mkeys.add(mkey);
+      } catch (CacheException e) {
+        refused.add(e); // the others are still written
       }
     }
-    return () -> {
-      awaitAll(pending);
+    return new Sent<>(mkeys, true, () -> {
+      awaitAll(pending, refused);
       return null;
-    };
+    });
   }
 
-  private void awaitAll(List<Object[]> pending) {
-    CacheException failure = null;
-    for (Object[] p : pending) {
-      @SuppressWarnings("unchecked")
-      OperationFuture<Boolean> f = (OperationFuture<Boolean>) p[3];
+  /** Awaits a putAll's writes; throws the first failure, preferring one whose outcome is unknown. */
+  private void awaitAll(List<Pending> pending, List<CacheException> failures) {
+    for (Pending p : pending) {
       try {
-        Boolean ok = await((String) p[1], f, "write");
-        if (p[2] != null) {
-          checkStored((StoreEntry) p[0], (String) p[1], (byte[]) p[2], f, ok);
+        Boolean ok = awaitWrite(p.mkey(), p.reply(), p.bytes() == null ? "delete" : "set", p.entry().key());
+        if (p.bytes() != null) {
+          checkStored(p.entry(), p.mkey(), p.bytes(), p.reply(), ok);
         }
       } catch (CacheException e) {
-        failure = failure == null ? e : failure;
+        failures.add(e);
       }
     }
-    if (failure != null) {
-      throw failure;
+    if (!failures.isEmpty()) {
+      throw failures.stream().filter(e -> e instanceof OutcomeUnknownException).findFirst().orElse(failures.get(0));
     }
   }
 
@@ -406,31 +560,34 @@ final class MemcachedStore implements Store {
       String mkey = prefix + suffix(entry.key(), prefix);
       byte[] bytes = envelope(entry, mkey, prefix);
       if (oversized(entry, mkey, bytes)) {
-        return () -> true; // as if written and evicted at once
+        return Sent.write(mkey, () -> true); // as if written and evicted at once
       }
       // under a dead generation the add's answer means nothing, and underGeneration sends it again
-      OperationFuture<Boolean> f = client.add(mkey, exptime(entry.expireAt()), bytes, TC);
-      return () -> {
-        if (!Boolean.TRUE.equals(await(mkey, f, "add"))) {
+      OperationFuture<Boolean> f =
+          sendWrite(client, mkey, entry.key(), "add", () -> client.add(mkey, exptime(entry.expireAt()), bytes, TC));
+      return Sent.write(mkey, () -> {
+        if (!Boolean.TRUE.equals(awaitWrite(mkey, f, "add", entry.key()))) {
           checkTooLarge(entry, mkey, bytes, f);
           return false;
         }
         return true;
-      };
+      });
     });
   }
 
   @Override
   public boolean replace(StoreEntry expected, StoreEntry replacement) {
     Version v = versionOf(expected);
+    MemcachedClient client = conn.client();
     byte[] bytes = new Envelope(replacement.expireAt(), v.hashed() ? bytesOf(replacement.key()) : null,
         (byte[]) replacement.value()).toBytes();
     if (oversized(replacement, v.key(), bytes)) {
-      return Boolean.TRUE.equals(await(v.key(), conn.client().delete(v.key(), v.cas()), "delete"));
+      return Boolean.TRUE.equals(awaitWrite(v.key(), sendWrite(client, v.key(), expected.key(), "delete",
+          () -> client.delete(v.key(), v.cas())), "delete", expected.key()));
     }
-    OperationFuture<CASResponse> f =
-        conn.client().asyncCAS(v.key(), v.cas(), exptime(replacement.expireAt()), bytes, TC);
-    CASResponse r = await(v.key(), f, "cas");
+    OperationFuture<CASResponse> f = sendWrite(client, v.key(), expected.key(), "cas",
+        () -> client.asyncCAS(v.key(), v.cas(), exptime(replacement.expireAt()), bytes, TC));
+    CASResponse r = awaitWrite(v.key(), f, "cas", expected.key());
     if (r != CASResponse.OK) {
       checkTooLarge(replacement, v.key(), bytes, f);
       return false;
@@ -441,8 +598,10 @@ final class MemcachedStore implements Store {
   @Override
   public boolean remove(StoreEntry expected) {
     Version v = versionOf(expected);
+    MemcachedClient client = conn.client();
     // a delete with a CAS token is memcached's compare-and-delete (binary protocol)
-    return Boolean.TRUE.equals(await(v.key(), conn.client().delete(v.key(), v.cas()), "delete"));
+    return Boolean.TRUE.equals(awaitWrite(v.key(), sendWrite(client, v.key(), expected.key(), "delete",
+        () -> client.delete(v.key(), v.cas())), "delete", expected.key()));
   }
 
   @Override
@@ -462,11 +621,11 @@ final class MemcachedStore implements Store {
     Map<Object, OperationFuture<Boolean>> deletes = new LinkedHashMap<>();
     present.forEach((key, entry) -> {
       Version v = versionOf(entry);
-      deletes.put(key, client.delete(v.key(), v.cas()));
+      deletes.put(key, sendWrite(client, v.key(), key, "delete", () -> client.delete(v.key(), v.cas())));
     });
     for (Map.Entry<Object, OperationFuture<Boolean>> d : deletes.entrySet()) {
       Version v = versionOf(present.get(d.getKey()));
-      if (!Boolean.TRUE.equals(await(v.key(), d.getValue(), "delete"))) {
+      if (!Boolean.TRUE.equals(awaitWrite(v.key(), d.getValue(), "delete", d.getKey()))) {
         // changed since the multi-get: remove whatever is there now, one by one
         StoreEntry now = remove(d.getKey());
         if (now == null) {
@@ -481,8 +640,8 @@ final class MemcachedStore implements Store {
 
   @Override
   public void clear() {
-    // a new generation: every JVM's next operation uses keys no entry has
-    lastGeneration = incrGeneration(conn.client(), 1L, "increment");
+    // a new generation on every server: every JVM's next operation uses keys no entry has
+    refresh(conn.client(), true);
   }
 
   // ------------------------------------------------------------------ iteration
@@ -650,17 +809,29 @@ final class MemcachedStore implements Store {
   }
 
   private boolean oversized(StoreEntry entry, String mkey, byte[] bytes) {
-    if ((long) bytes.length + mkey.length() + ITEM_OVERHEAD <= conn.itemSizeLimit) {
+    if (itemSize(mkey, bytes) <= conn.itemSizeLimit) {
       return false;
     }
-    return tooLarge(entry, bytes);
+    return tooLarge(entry, mkey, bytes, null);
   }
 
-  /** Throws the oversized-value error, or in {@code skip} mode counts and logs it and returns true. */
-  private boolean tooLarge(StoreEntry entry, byte[] bytes) {
-    String message = "Cache " + cacheName + ": the value of key " + describeKey(entry.key()) + " is "
-        + bytes.length + " bytes stored, larger than memcached's item size limit of " + conn.itemSizeLimit
-        + " bytes (memcached -I)";
+  /** What one item costs memcached: its key, its value and the per-item overhead this store assumes. */
+  private static long itemSize(String mkey, byte[] bytes) {
+    return (long) mkey.length() + bytes.length + ITEM_OVERHEAD;
+  }
+
+  /**
+   * Throws the oversized-value error, or in {@code skip} mode counts and logs it and returns true.
+   * {@code refusedBy} names the server that refused an item this store thought would fit, or is null.
+   */
+  private boolean tooLarge(StoreEntry entry, String mkey, byte[] bytes, String refusedBy) {
+    String item = "an item of " + itemSize(mkey, bytes) + " bytes (memcached key " + mkey.length() + " + value "
+        + bytes.length + ", the entry's frame in its envelope, + " + ITEM_OVERHEAD
+        + " for memcached's per-item overhead)";
+    String message = "Cache " + cacheName + ": key " + describeKey(entry.key()) + " needs " + item
+        + (refusedBy == null ? ", larger than memcached's item size limit of " + conn.itemSizeLimit + " bytes (-I)"
+            : "; " + refusedBy + " refused it as too large (this store assumed an item size limit of "
+                + conn.itemSizeLimit + " bytes, -I)");
     if (!conn.skipOversized) {
       throw new CacheException(message + "; it was not stored. Store smaller values, raise -I, or set "
           + MemcachedStoreFactory.OVERSIZED_VALUES.key() + "=skip");
@@ -682,10 +853,52 @@ final class MemcachedStore implements Store {
   private void checkTooLarge(StoreEntry entry, String mkey, byte[] bytes, OperationFuture<?> f) {
     String status = statusOf(f).toLowerCase(java.util.Locale.ROOT);
     if (status.contains("too large") || status.contains("e2big")) {
-      if (tooLarge(entry, bytes)) {
+      if (tooLarge(entry, mkey, bytes, conn.serverOf(mkey))) {
         conn.client().delete(mkey);
       }
     }
+  }
+
+  /**
+   * Sends a write of {@code mkey} unless its server is known to be down: then it fails at once,
+   * certainly not stored. Never sent elsewhere, so a key only ever lives on its own server.
+   */
+  private <T> OperationFuture<T> sendWrite(MemcachedClient client, String mkey, Object key, String what,
+      Supplier<OperationFuture<T>> send) {
+    if (!conn.primary(client, mkey).isActive()) {
+      throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(mkey) + " is down: the " + what
+          + " of key " + describeKeyOrNull(key, mkey) + " was not sent, so it was not stored"
+          + (conn.missOnFailure ? " (until the server returns, its keys are misses and their writes fail)" : ""));
+    }
+    return send.get();
+  }
+
+  /**
+   * Awaits a write's reply. A write that was sent but not confirmed (a timeout, a connection lost,
+   * a cancelled request) may still be stored, and later: its outcome is unknown, not failed.
+   */
+  private <T> T awaitWrite(String mkey, Future<T> f, String what, Object key) {
+    try {
+      return f.get(conn.timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unknown(mkey, what, key, "interrupted while waiting for the reply", e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      f.cancel(false);
+      String why = e instanceof TimeoutException ? "no reply within " + conn.timeoutMillis + " ms"
+          : "the request was cancelled or failed (" + rootMessage(e) + ")";
+      throw unknown(mkey, what, key, why, e);
+    }
+  }
+
+  private OutcomeUnknownException unknown(String mkey, String what, Object key, String why, Exception e) {
+    return new OutcomeUnknownException("Cache " + cacheName + ": the outcome of the " + what + " of key "
+        + describeKeyOrNull(key, mkey) + " on " + conn.serverOf(mkey) + " is unknown: " + why
+        + "; it was sent, so it may or may not have been stored", e);
+  }
+
+  private static String describeKeyOrNull(Object key, String mkey) {
+    return key instanceof BinaryKey ? describeKey(key) : mkey;
   }
 
   private static String statusOf(OperationFuture<?> f) {
@@ -725,10 +938,12 @@ final class MemcachedStore implements Store {
     throw e;
   }
 
-  private String describeNodes(Set<java.net.SocketAddress> nodes) {
+  /** The servers of a multi-get, given as their addresses or as their copies of the generation. */
+  private String describeServers(Collection<?> servers) {
     List<String> names = new ArrayList<>();
-    for (java.net.SocketAddress n : nodes) {
-      names.add(MemcachedConnection.describe(n));
+    for (Object n : servers) {
+      names.add(n instanceof java.net.SocketAddress ? MemcachedConnection.describe((java.net.SocketAddress) n)
+          : conn.serverOf((String) n));
     }
     return String.join(", ", names);
   }

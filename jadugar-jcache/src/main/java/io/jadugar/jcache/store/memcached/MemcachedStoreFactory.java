@@ -33,8 +33,8 @@ public final class MemcachedStoreFactory implements StoreFactory {
   public static final Setting<Long> CONNECTIONS = Setting.number("jadugar.memcached.connections", 1L, 1);
 
   /**
-   * What a dead server's keys do: {@code miss} (default; they are misses, and writes go to the
-   * next server on the ring until it returns) or {@code error} (operations on them fail).
+   * What a dead server's keys do: {@code miss} (default; reads of them are misses, writes of them
+   * fail) or {@code error} (every operation on them fails). Never redirected to another server.
    */
   public static final Setting<String> FAILURE_MODE =
       Setting.choice("jadugar.memcached.failure-mode", "miss", Set.of("miss", "error"));

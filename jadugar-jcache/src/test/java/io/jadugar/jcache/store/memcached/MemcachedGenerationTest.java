@@ -226,7 +226,7 @@ class MemcachedGenerationTest {
       assertEquals("v", o.get("k"));
       MemcachedStore store = MemcachedFixture.store(c);
       String before = store.keyPrefix();
-      assertTrue(s.send("delete " + store.generationKey()).startsWith("DELETED"));
+      assertTrue(s.send("delete " + store.generationKey(0)).startsWith("DELETED"));
       // as when memcached evicts it: a new generation, so the cache is empty rather than stale
       assertNull(c.get("k"));
       assertNull(o.get("k"));

@@ -78,6 +78,38 @@ public final class MemcachedServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the process as memcached's restartable cache wants (SIGUSR1: it saves its memory file and
+   * exits), so that a server launched with {@code -e <file>} returns with its contents.
+   */
+  public synchronized void stopKeepingContents() throws IOException, InterruptedException {
+    signal("-USR1");
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IOException("memcached on port " + port + " did not exit on SIGUSR1");
+    }
+    process = null;
+  }
+
+  /** Freezes the process (SIGSTOP): its connections stay open and its contents stay, unanswered. */
+  public synchronized void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Lets a frozen process go on (SIGCONT), with the contents it had. */
+  public synchronized void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    if (process == null) {
+      throw new IllegalStateException("memcached on port " + port + " is not running");
+    }
+    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill " + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** Whether the process runs. */
   public synchronized boolean isRunning() {
     return process != null && process.isAlive();
@@ -145,11 +177,16 @@ public final class MemcachedServer implements AutoCloseable {
 
   /** Stores raw {@code bytes} under {@code key}, bypassing Jadugar. */
   public void setRaw(String key, byte[] bytes) throws IOException {
+    setRaw(key, 0, bytes);
+  }
+
+  /** Stores raw {@code bytes} with memcached {@code flags} under {@code key}, as another client would. */
+  public void setRaw(String key, int flags, byte[] bytes) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(address(), 1000);
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
-      out.write(("set " + key + " 0 0 " + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(("set " + key + " " + flags + " 0 " + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(bytes);
       out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
