@@ -2,6 +2,7 @@ package io.jadugar.jcache.store.memcached;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -282,6 +283,12 @@ class MemcachedStoreTest {
     assertNull(c.get("get2"));
     assertEquals(2, engine.statistics().getCorruptEntries());
     assertTrue(c.getAll(Set.of("get", "get2")).isEmpty());
+
+    // containsKey: present means get would return it
+    server.setRaw(prefix + "scontains", 9, text);
+    long before = engine.statistics().getCorruptEntries();
+    assertFalse(c.containsKey("contains"));
+    assertEquals(before + 1, engine.statistics().getCorruptEntries());
 
     // invoke: sees no entry, and its write replaces the foreign bytes
     server.setRaw(prefix + "sinvoke", 7, text);
