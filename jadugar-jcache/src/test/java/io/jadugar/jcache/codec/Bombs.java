@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Hostile values, and frames holding them written the way a raw client would: no limits on the writing side. */
-final class Bombs {
+public final class Bombs {
 
   private Bombs() {}
 
@@ -20,7 +20,7 @@ final class Bombs {
    * The classic "SerialDOS" set: each level holds two sets, both of which hold the two sets of the
    * next level, so hashing the root visits 2^depth sets; about 3 objects per level.
    */
-  static Set<Object> serialDos(int depth) {
+  public static Set<Object> serialDos(int depth) {
     return serialDos(new HashSet<>(), depth);
   }
 
@@ -58,7 +58,7 @@ final class Bombs {
   }
 
   /** {@code value} as a plain Kryo writes it (references on, classes by name), run where a deep value fits the stack. */
-  static byte[] kryo(Object value) {
+  public static byte[] kryo(Object value) {
     return onBigStack(() -> {
       Kryo kryo = new Kryo();
       kryo.setRegistrationRequired(false);
@@ -70,7 +70,7 @@ final class Bombs {
   }
 
   /** {@code value} as ObjectOutputStream writes it. */
-  static byte[] java(Object value) {
+  public static byte[] java(Object value) {
     return onBigStack(() -> {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {

@@ -3,10 +3,13 @@ package io.jadugar.jcache.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.codec.Bombs;
 import io.jadugar.jcache.codec.Frame;
+import io.jadugar.jcache.codec.KryoSerializer;
 import io.jadugar.jcache.codec.JavaSerializer;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
 import io.jadugar.jcache.spi.Store;
@@ -19,6 +22,7 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,7 +51,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * "Present" means one thing on every store: an entry is present only if {@code get} would return
  * it. Damaged frames and values of classes outside the allow-list, planted under a cache's key in
- * real servers, are absent to every operation: each is a counted miss that writes replace.
+ * real servers, are absent to every operation: each is a counted miss that writes replace. So are
+ * values built to make the reader hang (a SerialDOS set), within seconds on every store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PresenceTest {
@@ -138,6 +143,9 @@ class PresenceTest {
     d.put("bad java payload", frame(JavaSerializer.ID, 0, new byte[] {(byte) 0xac, (byte) 0xed, 0, 5, 0x73}));
     d.put("value of another type", frame(JavaSerializer.ID, 0, javaBytes(12345)));
     d.put("class outside the allow-list", frame(JavaSerializer.ID, 0, javaBytes(new Foreign())));
+    // ~1 KB of allowed java.util sets that would hash for 2^50 steps: a reader must refuse it, not hang
+    d.put("SerialDOS bomb in Kryo", frame(KryoSerializer.ID, 0, Bombs.kryo(Bombs.serialDos(50))));
+    d.put("SerialDOS bomb in Java", frame(JavaSerializer.ID, 0, Bombs.java(Bombs.serialDos(50))));
     return d;
   }
 
@@ -204,7 +212,7 @@ class PresenceTest {
         plant(cache, "k", damage.getValue());
         long before = corrupt(cache);
         try {
-          op.getValue().accept(cache);
+          assertTimeoutPreemptively(Duration.ofSeconds(10), () -> op.getValue().accept(cache), what);
         } catch (AssertionError e) {
           throw new AssertionError(what + ": " + e.getMessage(), e);
         }
