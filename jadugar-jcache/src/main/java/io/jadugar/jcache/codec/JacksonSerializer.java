@@ -110,15 +110,9 @@ final class JacksonSerializer implements Serializer {
 
   /** The allow-list's or the limits' refusal inside {@code e}, else {@code e} unchecked. */
   private static RuntimeException unwrap(Exception e) {
-    Throwable cause = e;
-    while (cause != null) {
-      if (cause instanceof ClassNotAllowedException) {
-        return (ClassNotAllowedException) cause;
-      }
-      if (cause instanceof ReadLimitException) {
-        return (ReadLimitException) cause;
-      }
-      cause = cause.getCause();
+    RuntimeException refusal = Serialization.refusalIn(e);
+    if (refusal != null) {
+      return refusal;
     }
     return e instanceof IOException ? new UncheckedIOException((IOException) e) : (RuntimeException) e;
   }

@@ -44,7 +44,15 @@ public final class JavaSerializer implements Serializer {
   @Override
   public byte[] serialize(Object value) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+      @Override
+      protected void annotateClass(Class<?> c) {
+        // every class the stream names, once each: one no read would take is refused here already
+        if (allowList != null) {
+          allowList.check(c.getName());
+        }
+      }
+    }) {
       out.writeObject(value);
     } catch (IOException e) {
       throw new IllegalArgumentException("Cannot serialize a " + value.getClass().getName()

@@ -146,17 +146,8 @@ public final class KryoSerializer implements Serializer {
       c.input.setBuffer(bytes, offset, length);
       return c.kryo.readClassAndObject(c.input);
     } catch (KryoException e) {
-      Throwable cause = e.getCause();
-      while (cause != null) {
-        if (cause instanceof ClassNotAllowedException) {
-          throw (ClassNotAllowedException) cause;
-        }
-        if (cause instanceof ReadLimitException) {
-          throw (ReadLimitException) cause;
-        }
-        cause = cause.getCause();
-      }
-      throw e;
+      RuntimeException refusal = Serialization.refusalIn(e);
+      throw refusal != null ? refusal : e;
     } finally {
       c.input.setBuffer(EMPTY); // do not keep the caller's bytes reachable from the pool
       if (c.input instanceof BoundedInput) {

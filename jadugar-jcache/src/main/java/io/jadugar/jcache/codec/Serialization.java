@@ -40,13 +40,14 @@ public final class Serialization {
     if (writer.id() != JavaSerializer.ID && !fallbackClasses.contains(value.getClass())) {
       try {
         return new Encoded(writer.id(), writer.serialize(value));
-      } catch (ClassNotAllowedException e) {
-        throw e;
       } catch (RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-          if (t instanceof ReadLimitException) {
-            throw unreadable(value, t.getMessage(), e);
-          }
+        // a refusal, even one Kryo wrapped while writing a field, is not a reason to fall back
+        RuntimeException refusal = refusalIn(e);
+        if (refusal instanceof ClassNotAllowedException) {
+          throw refusal;
+        }
+        if (refusal != null) {
+          throw unreadable(value, refusal.getMessage(), e);
         }
         if (!(value instanceof java.io.Serializable)) {
           throw new IllegalArgumentException("Cannot serialize a " + value.getClass().getName()
@@ -57,6 +58,19 @@ public final class Serialization {
     }
     Serializer java = reader(JavaSerializer.ID);
     return new Encoded(java.id(), java.serialize(value));
+  }
+
+  /**
+   * The allow-list's or the read limits' refusal somewhere in {@code e}'s causes, or {@code null}:
+   * serializers wrap what their hooks throw, and a refusal must stay one.
+   */
+  static RuntimeException refusalIn(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ClassNotAllowedException || t instanceof ReadLimitException) {
+        return (RuntimeException) t;
+      }
+    }
+    return null;
   }
 
   /** The error of a value that could be written but that a read would refuse as beyond its limits. */

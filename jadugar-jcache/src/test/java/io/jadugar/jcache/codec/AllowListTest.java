@@ -56,6 +56,17 @@ class AllowListTest {
     assertTrue(e.getMessage().contains(Gadget.class.getName()) && e.getMessage().contains("jadugar.serializer.allow"));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"kryo", "java"})
+  void aDisallowedClassInsideAnAllowedOneIsRefusedOnTheWayInToo(String serializer) {
+    // Kryo meets the gadget while writing the list's element and wraps the refusal: it must stay
+    // one, not send the value to the Java fallback, which would store what no read can take
+    FrameCodec defaults = CodecFixtures.frames("jadugar.serializer", serializer);
+    List<Object> list = new ArrayList<>(List.of("fine", new Gadget()));
+    ClassNotAllowedException e = assertThrows(ClassNotAllowedException.class, () -> defaults.encodeValue(list));
+    assertTrue(e.getMessage().contains(Gadget.class.getName()), e.getMessage());
+  }
+
   @Test
   void theCachesOwnTypesAndTheirPackageAreAllowed() {
     CacheManager m = Caching.getCachingProvider().getCacheManager(URI.create("test:allow"),
