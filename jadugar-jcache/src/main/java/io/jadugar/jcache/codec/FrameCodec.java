@@ -2,6 +2,7 @@ package io.jadugar.jcache.codec;
 
 import io.jadugar.jcache.copy.EntryCodec;
 import io.jadugar.jcache.spi.BinaryKey;
+import io.jadugar.jcache.spi.EntryMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.function.Function;
@@ -108,6 +109,24 @@ public final class FrameCodec implements EntryCodec {
 
   @Override
   public Object encodeValue(Object value) {
+    return encodeValue(value, null);
+  }
+
+  @Override
+  public EntryMetadata metadataOf(Object stored) {
+    if (!(stored instanceof byte[]) || !Frame.hasMetadata((byte[]) stored)) {
+      return null;
+    }
+    byte[] m = Frame.parse((byte[]) stored).metadata();
+    try {
+      return EntryMetadata.parse(m, 0, m.length);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptEntryException("frame's " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Object encodeValue(Object value, EntryMetadata metadata) {
     allowList.check(value.getClass().getName());
     Serialization.Encoded e = serialization.serialize(value);
     byte[] payload = e.bytes();
@@ -123,7 +142,8 @@ public final class FrameCodec implements EntryCodec {
         compressorId = compressor.id();
       }
     }
-    return new Frame(e.serializerId(), compressorId, -1, null, payload, 0, payload.length).toBytes();
+    return new Frame(e.serializerId(), compressorId, -1, null, metadata == null ? null : metadata.toBytes(),
+        payload, 0, payload.length).toBytes();
   }
 
   @Override

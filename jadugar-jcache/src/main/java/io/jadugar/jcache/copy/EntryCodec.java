@@ -22,6 +22,20 @@ public interface EntryCodec {
   Object decodeValue(Object stored);
 
   /**
+   * The value with its entry metadata ({@code null} for none) as the store holds it: an object
+   * store boxes the two together, a bytes store writes the metadata into the frame.
+   */
+  default Object encodeValue(Object value, io.jadugar.jcache.spi.EntryMetadata metadata) {
+    Object stored = encodeValue(value);
+    return metadata == null ? stored : new WithMetadata(stored, metadata);
+  }
+
+  /** The entry metadata a stored value carries, or {@code null}; the value itself is not decoded. */
+  default io.jadugar.jcache.spi.EntryMetadata metadataOf(Object stored) {
+    return stored instanceof WithMetadata ? ((WithMetadata) stored).metadata() : null;
+  }
+
+  /**
    * Whether stored values can fail to decode (bytes written by another process, or damaged): then
    * the engine checks every entry it is about to use, and a {@code CorruptEntryException} makes
    * the entry a miss.

@@ -25,6 +25,6 @@ public final class ReferenceCodec implements EntryCodec {
 
   @Override
   public Object decodeValue(Object stored) {
-    return stored;
+    return stored instanceof WithMetadata ? ((WithMetadata) stored).value() : stored;
   }
 }

@@ -64,6 +64,9 @@ public final class ValueCopyCodec implements EntryCodec {
 
   @Override
   public Object decodeValue(Object stored) {
+    if (stored instanceof WithMetadata) {
+      stored = ((WithMetadata) stored).value();
+    }
     if (stored instanceof byte[]) {
       byte[] b = (byte[]) stored;
       return serialization.deserialize(b[0], b, 1, b.length - 1);

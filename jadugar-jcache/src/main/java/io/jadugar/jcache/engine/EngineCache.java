@@ -1,5 +1,11 @@
 package io.jadugar.jcache.engine;
 
+import io.jadugar.jcache.EntryInfo;
+import io.jadugar.jcache.EntryOptions;
+import io.jadugar.jcache.JadugarCache;
+import io.jadugar.jcache.ValidityCheck;
+import io.jadugar.jcache.VendorEvent;
+import io.jadugar.jcache.VendorEventListener;
 import io.jadugar.jcache.codec.CorruptEntryException;
 import io.jadugar.jcache.copy.EntryCodec;
 import io.jadugar.jcache.event.EventDispatcher;
@@ -9,6 +15,7 @@ import io.jadugar.jcache.management.CacheStatistics;
 import io.jadugar.jcache.management.MBeans;
 import io.jadugar.jcache.processor.ProcessorEntry;
 import io.jadugar.jcache.processor.ProcessorResult;
+import io.jadugar.jcache.spi.EntryMetadata;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
@@ -64,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
+public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineCache.class);
 
@@ -95,6 +102,9 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
   private final ObjectName configurationName;
   private volatile boolean statisticsEnabled;
   private volatile boolean closed;
+  /** The validity checks, consulted on every read of an entry with metadata; copied on change. */
+  private volatile ValidityCheck[] checks = new ValidityCheck[0];
+  private final List<VendorEventListener> vendorListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Orders listener registrations with what the store is told of them. */
   private final Object listenerLock = new Object();
 
@@ -285,23 +295,34 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
 
   @Override
   public void put(K key, V value) {
-    put(key, value, false);
+    put(key, value, false, EntryOptions.NONE);
   }
 
   @Override
   public V getAndPut(K key, V value) {
-    return put(key, value, true);
+    return put(key, value, true, EntryOptions.NONE);
   }
 
-  private V put(K key, V value, boolean returnOld) {
+  @Override
+  public void put(K key, V value, EntryOptions options) {
+    put(key, value, false, Objects.requireNonNull(options, "options"));
+  }
+
+  @Override
+  public V getAndPut(K key, V value, EntryOptions options) {
+    return put(key, value, true, Objects.requireNonNull(options, "options"));
+  }
+
+  private V put(K key, V value, boolean returnOld, EntryOptions options) {
     requireOpen();
     checkTypes(key, value);
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Object storeKey = codec.encodeKey(key);
-    Object storeValue = codec.encodeValue(value);
-    if (!returnOld && eternal && writer == null && !events.hasListeners()) {
+    Object storeValue = encodeValue(value, options);
+    if (!returnOld && (eternal || options.ttl() != null) && writer == null && !events.hasListeners()) {
       // nothing needs the entry this put replaces: a plain write, one round trip on a remote store
-      store.put(new StoreEntry(storeKey, storeValue, StoreEntry.ETERNAL));
+      store.put(new StoreEntry(storeKey, storeValue, options.ttl() == null ? StoreEntry.ETERNAL
+          : ownExpiry(System.currentTimeMillis(), options)));
       if (statisticsEnabled) {
         countPut(start);
       }
@@ -312,7 +333,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
       long now = begin(o, current);
       write(key, value);
       StoreEntry live = o.live;
-      long expireAt = live == null ? expiry.onCreation(now) : expiry.onUpdate(now, live.expireAt());
+      long expireAt = writeExpiry(options, now, live);
       if (live == null && expireAt <= now) {
         return null;
       }
@@ -342,7 +363,13 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
 
   @Override
   public void putAll(Map<? extends K, ? extends V> map) {
+    putAll(map, EntryOptions.NONE);
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map, EntryOptions options) {
     requireOpen();
+    Objects.requireNonNull(options, "options");
     Objects.requireNonNull(map, "map");
     // parallel arrays of keys, values and store keys, not maps: a batch is mostly this bookkeeping
     Object[] keys = new Object[map.size()];
@@ -390,7 +417,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     // the current entries matter only for events and for an expiry policy that tells creation
     // from update; without either, a remote store writes the batch in one round trip
     boolean needsCurrent = events.hasListeners(EventType.CREATED) || events.hasListeners(EventType.UPDATED)
-        || events.hasListeners(EventType.EXPIRED) || !eternal;
+        || events.hasListeners(EventType.EXPIRED) || (!eternal && options.ttl() == null);
     Map<Object, StoreEntry> existing = needsCurrent && n > 0 ? store.getAll(Arrays.asList(storeKeys)) : Map.of();
     long now = System.currentTimeMillis();
     List<StoreEntry> writes = new ArrayList<>(n);
@@ -406,7 +433,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         begin(found[i], current);
         live = found[i].live;
       }
-      long expireAt = live != null ? expiry.onUpdate(now, live.expireAt()) : expiry.onCreation(now);
+      long expireAt = writeExpiry(options, now, live);
       if (live == null && expireAt <= now) {
         if (current != null) {
           dropped.add(storeKeys[i]); // expired or corrupt, and nothing replaces it
@@ -414,7 +441,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         continue;
       }
       written[i] = true;
-      writes.add(new StoreEntry(storeKeys[i], codec.encodeValue(values[i]), expireAt));
+      writes.add(new StoreEntry(storeKeys[i], encodeValue(values[i], options), expireAt));
     }
     store.putAll(writes);
     if (!dropped.isEmpty()) {
@@ -459,11 +486,17 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
 
   @Override
   public boolean putIfAbsent(K key, V value) {
+    return putIfAbsent(key, value, EntryOptions.NONE);
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value, EntryOptions options) {
     requireOpen();
     checkTypes(key, value);
+    Objects.requireNonNull(options, "options");
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Object storeKey = codec.encodeKey(key);
-    Object storeValue = codec.encodeValue(value);
+    Object storeValue = encodeValue(value, options);
     Outcome o = new Outcome();
     store.compute(storeKey, current -> {
       long now = begin(o, current);
@@ -471,7 +504,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
         return current;
       }
       write(key, value);
-      long expireAt = expiry.onCreation(now);
+      long expireAt = writeExpiry(options, now, null);
       o.result = Boolean.TRUE;
       if (expireAt <= now) {
         return null;
@@ -802,6 +835,83 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     return results;
   }
 
+  // ---------------------------------------------------------------- vendor API
+
+  @Override
+  public EntryInfo<K, V> getEntry(K key) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    long start = statisticsEnabled ? System.nanoTime() : 0L;
+    StoreEntry entry = store.get(codec.encodeKey(key));
+    V value = present(key, entry, true);
+    EntryInfo<K, V> info = null;
+    if (value != null) {
+      touch(entry);
+      EntryMetadata metadata = codec.metadataOf(entry.value()); // it decoded just now: no surprise here
+      info = new EntryInfo<>(key, value,
+          entry.expireAt() == StoreEntry.ETERNAL ? null : java.time.Instant.ofEpochMilli(entry.expireAt()),
+          metadata == null ? null : java.time.Instant.ofEpochMilli(metadata.writtenAt()),
+          metadata == null ? Map.of() : metadata.values());
+    }
+    if (statisticsEnabled) {
+      count(info != null);
+      statistics.getTime(System.nanoTime() - start);
+    }
+    return info;
+  }
+
+  @Override
+  public synchronized void addValidityCheck(ValidityCheck check) {
+    Objects.requireNonNull(check, "check");
+    ValidityCheck[] c = Arrays.copyOf(checks, checks.length + 1);
+    c[c.length - 1] = check;
+    checks = c;
+  }
+
+  @Override
+  public synchronized void removeValidityCheck(ValidityCheck check) {
+    List<ValidityCheck> c = new ArrayList<>(Arrays.asList(checks));
+    c.remove(check);
+    checks = c.toArray(new ValidityCheck[0]);
+  }
+
+  @Override
+  public void addVendorListener(VendorEventListener listener) {
+    vendorListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeVendorListener(VendorEventListener listener) {
+    vendorListeners.remove(listener);
+  }
+
+  @Override
+  public void flush() {
+    requireOpen();
+    // nothing in the core is asynchronous yet: write-back fills this in
+  }
+
+  /** Tells the vendor listeners of {@code type}, on the cache's executor: never the caller's time or failure. */
+  private void vendorEvent(VendorEvent.Type type, Object key, String detail) {
+    if (vendorListeners.isEmpty()) {
+      return;
+    }
+    VendorEvent event = new VendorEvent(type, name, key, detail, java.time.Instant.now());
+    for (VendorEventListener l : vendorListeners) {
+      try {
+        executor.execute(() -> {
+          try {
+            l.onEvent(event);
+          } catch (RuntimeException e) {
+            LOG.warn("A vendor event listener of cache {} failed on {}", name, event, e);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        LOG.debug("Cache {}: no thread left to tell of {}", name, event);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- iteration
 
   @Override
@@ -1043,6 +1153,9 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     if (statisticsEnabled) {
       statistics.evictions(1);
     }
+    if (!vendorListeners.isEmpty()) {
+      vendorEvent(VendorEvent.Type.EVICTED, keyOf(entry), "the store's size or weight bound");
+    }
     LOG.debug("Cache {} evicted an entry to stay within its bound", name);
   }
 
@@ -1158,6 +1271,7 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
 
   private void corrupt(Object key, CorruptEntryException e) {
     statistics.corrupt(1);
+    vendorEvent(VendorEvent.Type.CORRUPT_ENTRY, key, e.getMessage());
     long n = statistics.getCorruptEntries();
     // every corrupt entry is dropped, so each is logged once; a flood is summarized, not repeated
     if (n <= 10 || n % 1000 == 0) {
@@ -1209,7 +1323,8 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     if (entry == null) {
       return false;
     }
-    if (entry.expireAt() != StoreEntry.ETERNAL && expired(entry, System.currentTimeMillis())) {
+    if ((entry.expireAt() != StoreEntry.ETERNAL || checks.length != 0)
+        && expired(entry, System.currentTimeMillis())) {
       if (settle && store.remove(entry) && events.hasListeners(EventType.EXPIRED)) {
         V value = valueOf(key, entry, false);
         events.publish(EventType.EXPIRED, key, value, value);
@@ -1219,9 +1334,59 @@ public final class EngineCache<K, V> implements Cache<K, V>, StoreListener {
     return true;
   }
 
-  /** Whether {@code entry} is past its time at {@code now}: then it is not present. */
-  private static boolean expired(StoreEntry entry, long now) {
-    return entry.isExpiredAt(now);
+  /**
+   * Whether {@code entry} is past its time at {@code now}, or a {@link ValidityCheck} declares it
+   * invalid: either way it is not present, and the one is treated exactly as the other.
+   */
+  private boolean expired(StoreEntry entry, long now) {
+    if (entry.isExpiredAt(now)) {
+      return true;
+    }
+    ValidityCheck[] c = checks;
+    return c.length != 0 && !valid(entry, c);
+  }
+
+  private boolean valid(StoreEntry entry, ValidityCheck[] c) {
+    EntryMetadata metadata;
+    try {
+      metadata = codec.metadataOf(entry.value());
+    } catch (CorruptEntryException e) {
+      return true; // not for a check to say: decoding the value finds it corrupt
+    }
+    if (metadata == null) {
+      return true;
+    }
+    for (ValidityCheck check : c) {
+      try {
+        if (!check.isValid(metadata)) {
+          return false;
+        }
+      } catch (RuntimeException e) {
+        // a check that cannot decide must not let a possibly stale entry through
+        LOG.warn("Cache {}: a validity check failed; the entry counts as invalid", name, e);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** When an entry written now expires: at its own time to live if it has one, else as the policy says. */
+  private long writeExpiry(EntryOptions options, long now, StoreEntry live) {
+    if (options.ttl() != null) {
+      return ownExpiry(now, options);
+    }
+    return live == null ? expiry.onCreation(now) : expiry.onUpdate(now, live.expireAt());
+  }
+
+  private static long ownExpiry(long now, EntryOptions options) {
+    long ttl = Math.max(1, options.ttl().toMillis());
+    return now > Long.MAX_VALUE - 1 - ttl ? StoreEntry.ETERNAL - 1 : now + ttl;
+  }
+
+  /** The value as the store holds it, with the metadata of {@code options} if they carry any. */
+  private Object encodeValue(Object value, EntryOptions options) {
+    return options.metadata().isEmpty() ? codec.encodeValue(value)
+        : codec.encodeValue(value, new EntryMetadata(System.currentTimeMillis(), options.metadata()));
   }
 
   /** Applies the access expiry to an entry just read, when the policy can change it. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jadugar.jcache.JadugarCachingProvider;
 import io.jadugar.jcache.codec.Bombs;
 import io.jadugar.jcache.codec.Frame;
 import io.jadugar.jcache.codec.KryoSerializer;
@@ -14,9 +13,7 @@ import io.jadugar.jcache.codec.JavaSerializer;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
-import io.jadugar.jcache.store.memcached.MemcachedServer;
-import io.jadugar.jcache.store.memory.BytesMemoryStoreFactory;
-import io.jadugar.jcache.store.redis.RedisServer;
+import io.jadugar.jcache.testing.AllStores;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -57,10 +54,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PresenceTest {
 
-  private RedisServer redis;
-  private RedisServer.Cluster cluster;
-  private final List<MemcachedServer> memcached = new ArrayList<>();
-  private final Map<String, CacheManager> managers = new LinkedHashMap<>();
+  private AllStores stores;
 
   /** A class the cache's allow-list does not name: its bytes must never become a value. */
   static final class Foreign implements Serializable {
@@ -70,48 +64,19 @@ class PresenceTest {
 
   @BeforeAll
   void servers() throws Exception {
-    redis = RedisServer.launch();
-    cluster = RedisServer.Cluster.launch();
-    for (int i = 0; i < 3; i++) {
-      memcached.add(MemcachedServer.launch());
-    }
-    JadugarCachingProvider provider = new JadugarCachingProvider();
-    ClassLoader loader = getClass().getClassLoader();
-    managers.put("memory-bytes", provider.getCacheManager(URI.create("test:presence"), loader,
-        props("jadugar.store", BytesMemoryStoreFactory.NAME)));
-    managers.put("redis", provider.getCacheManager(URI.create(redis.address() + "/presence"),
-        loader, new Properties()));
-    managers.put("redis-cluster", provider.getCacheManager(URI.create("jadugar:presence-cluster"), loader,
-        props("jadugar.store", "redis", "jadugar.redis.cluster.nodes", cluster.addresses())));
-    managers.put("memcached", provider.getCacheManager(
-        URI.create("memcached://" + memcached.get(0).hostPort() + "/presence"), loader, new Properties()));
-    managers.put("memcached-3", provider.getCacheManager(URI.create("memcached://"
-        + memcached.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(",")) + "/presence3"),
-        loader, new Properties()));
+    stores = new AllStores("presence");
   }
 
   @AfterAll
   void stop() {
-    managers.values().forEach(CacheManager::close);
-    memcached.forEach(MemcachedServer::close);
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (redis != null) {
-      redis.close();
+    if (stores != null) {
+      stores.close();
     }
   }
 
   Stream<String> stores() {
-    return Stream.of("memory-bytes", "redis", "redis-cluster", "memcached", "memcached-3");
-  }
-
-  private static Properties props(String... kv) {
-    Properties p = new Properties();
-    for (int i = 0; i < kv.length; i += 2) {
-      p.setProperty(kv[i], kv[i + 1]);
-    }
-    return p;
+    // every store that holds bytes: damage is planted as bytes
+    return AllStores.NAMES.stream().filter(AllStores::holdsBytes);
   }
 
   private static byte[] javaBytes(Object o) throws IOException {
@@ -150,18 +115,14 @@ class PresenceTest {
   }
 
   private Cache<String, String> cache(String store, String name) {
-    CacheManager manager = managers.get(store);
+    CacheManager manager = stores.manager(store);
     manager.destroyCache(name);
     return manager.createCache(name, new JadugarConfiguration<String, String>()
         .setTypes(String.class, String.class).setStatisticsEnabled(true));
   }
 
-  /** Writes {@code bytes} under {@code key} of {@code cache} as the store holds values. */
   private static void plant(Cache<String, String> cache, String key, byte[] bytes) {
-    Store store = cache.unwrap(Store.class);
-    Object storeKey = new io.jadugar.jcache.codec.FrameCodec(null, null, 0, id -> null, Object.class, null, 0)
-        .encodeKey(key);
-    store.put(new StoreEntry(storeKey, bytes, StoreEntry.ETERNAL));
+    AllStores.plant(cache, key, bytes);
   }
 
   private static long corrupt(Cache<?, ?> cache) {

@@ -1,0 +1,52 @@
+package io.jadugar.jcache;
+
+import java.util.Map;
+import javax.cache.Cache;
+
+/**
+ * Jadugar's operations on a cache beyond JSR-107, reached by {@code cache.unwrap(JadugarCache.class)}
+ * on every store. It is the same cache: what these methods write, the standard ones read, with the
+ * same events, statistics, writer and expiry rules.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface JadugarCache<K, V> extends Cache<K, V> {
+
+  /** {@link #put(Object, Object)} with {@code options}: its own time to live, its metadata. */
+  void put(K key, V value, EntryOptions options);
+
+  /** {@link #getAndPut(Object, Object)} with {@code options}. */
+  V getAndPut(K key, V value, EntryOptions options);
+
+  /** {@link #putIfAbsent(Object, Object)} with {@code options}. */
+  boolean putIfAbsent(K key, V value, EntryOptions options);
+
+  /** {@link #putAll(Map)} with the same {@code options} for every entry. */
+  void putAll(Map<? extends K, ? extends V> map, EntryOptions options);
+
+  /**
+   * The entry of {@code key} with its expiry time, write time and metadata, or {@code null} if it
+   * is not present; a read like {@link #get} (statistics, access expiry, read-through aside: it
+   * does not load).
+   */
+  EntryInfo<K, V> getEntry(K key);
+
+  /** Adds {@code check}, consulted on every read of an entry that carries metadata. */
+  void addValidityCheck(ValidityCheck check);
+
+  /** Removes {@code check}. */
+  void removeValidityCheck(ValidityCheck check);
+
+  /** Adds {@code listener} for this cache's {@link VendorEvent}s. */
+  void addVendorListener(VendorEventListener listener);
+
+  /** Removes {@code listener}. */
+  void removeVendorListener(VendorEventListener listener);
+
+  /**
+   * Returns when the asynchronous work this cache has accepted is done. Nothing in Jadugar's core
+   * is asynchronous yet, so it returns at once; write-back fills it in.
+   */
+  void flush();
+}

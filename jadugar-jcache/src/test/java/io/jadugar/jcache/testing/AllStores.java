@@ -1,0 +1,94 @@
+package io.jadugar.jcache.testing;
+
+import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.codec.FrameCodec;
+import io.jadugar.jcache.spi.Store;
+import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.store.memcached.MemcachedServer;
+import io.jadugar.jcache.store.memory.BytesMemoryStoreFactory;
+import io.jadugar.jcache.store.redis.RedisServer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+
+/**
+ * One cache manager on each kind of store, on real servers it starts on loopback ports: the memory
+ * store (objects), the memory store holding frames as a remote store does, Redis, a 3-master Redis
+ * Cluster, memcached with one server and with three. For tests that must hold on every store.
+ */
+public final class AllStores implements AutoCloseable {
+
+  /** The names of the stores, in the order tests run them. */
+  public static final List<String> NAMES =
+      List.of("memory", "memory-bytes", "redis", "redis-cluster", "memcached", "memcached-3");
+
+  private final RedisServer redis;
+  private final RedisServer.Cluster cluster;
+  private final List<MemcachedServer> memcached = new ArrayList<>();
+  private final Map<String, CacheManager> managers = new LinkedHashMap<>();
+
+  /** Starts the servers and opens a manager on each store, named after {@code name}. */
+  public AllStores(String name) throws Exception {
+    redis = RedisServer.launch();
+    cluster = RedisServer.Cluster.launch();
+    for (int i = 0; i < 3; i++) {
+      memcached.add(MemcachedServer.launch());
+    }
+    JadugarCachingProvider provider = new JadugarCachingProvider();
+    ClassLoader loader = getClass().getClassLoader();
+    managers.put("memory", provider.getCacheManager(URI.create("test:" + name), loader, new Properties()));
+    managers.put("memory-bytes", provider.getCacheManager(URI.create("test:" + name + "-bytes"), loader,
+        props("jadugar.store", BytesMemoryStoreFactory.NAME)));
+    managers.put("redis", provider.getCacheManager(URI.create(redis.address() + "/" + name), loader,
+        new Properties()));
+    managers.put("redis-cluster", provider.getCacheManager(URI.create("jadugar:" + name + "-cluster"), loader,
+        props("jadugar.store", "redis", "jadugar.redis.cluster.nodes", cluster.addresses())));
+    managers.put("memcached", provider.getCacheManager(
+        URI.create("memcached://" + memcached.get(0).hostPort() + "/" + name), loader, new Properties()));
+    managers.put("memcached-3", provider.getCacheManager(URI.create("memcached://"
+        + memcached.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(",")) + "/" + name + "3"),
+        loader, new Properties()));
+  }
+
+  /** The manager on {@code store}, one of {@link #NAMES}. */
+  public CacheManager manager(String store) {
+    return managers.get(store);
+  }
+
+  /** Whether {@code store} holds bytes, as a remote store does (then damaged bytes can be planted). */
+  public static boolean holdsBytes(String store) {
+    return !store.equals("memory");
+  }
+
+  /** Writes {@code bytes} under the String key {@code key} of {@code cache}, as its store holds values. */
+  public static void plant(Cache<String, ?> cache, String key, byte[] bytes) {
+    cache.unwrap(Store.class).put(new StoreEntry(storeKey(key), bytes, StoreEntry.ETERNAL));
+  }
+
+  /** The key {@code key} as a bytes store holds it. */
+  public static Object storeKey(String key) {
+    return new FrameCodec(null, null, 0, id -> null, Object.class, null, 0).encodeKey(key);
+  }
+
+  private static Properties props(String... kv) {
+    Properties p = new Properties();
+    for (int i = 0; i < kv.length; i += 2) {
+      p.setProperty(kv[i], kv[i + 1]);
+    }
+    return p;
+  }
+
+  @Override
+  public void close() {
+    managers.values().forEach(CacheManager::close);
+    memcached.forEach(MemcachedServer::close);
+    cluster.close();
+    redis.close();
+  }
+}

@@ -1,0 +1,244 @@
+package io.jadugar.jcache.vendor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jadugar.jcache.EntryInfo;
+import io.jadugar.jcache.EntryOptions;
+import io.jadugar.jcache.JadugarCache;
+import io.jadugar.jcache.VendorEvent;
+import io.jadugar.jcache.configuration.JadugarConfiguration;
+import io.jadugar.jcache.spi.Store;
+import io.jadugar.jcache.testing.AllStores;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The vendor API on every store: reached by unwrap, per-entry time to live enforced by the store
+ * itself, metadata that rides inside the entry, the validity hook on every read path, vendor events.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class VendorApiTest {
+
+  private AllStores stores;
+
+  @BeforeAll
+  void servers() throws Exception {
+    stores = new AllStores("vendor");
+  }
+
+  @AfterAll
+  void stop() {
+    if (stores != null) {
+      stores.close();
+    }
+  }
+
+  Stream<String> all() {
+    return AllStores.NAMES.stream();
+  }
+
+  Stream<String> bytes() {
+    return AllStores.NAMES.stream().filter(AllStores::holdsBytes);
+  }
+
+  private JadugarCache<String, String> cache(String store, String name, javax.cache.configuration.MutableConfiguration<String, String> config) {
+    CacheManager m = stores.manager(store);
+    m.destroyCache(name);
+    Cache<String, String> c = m.createCache(name, config.setTypes(String.class, String.class));
+    JadugarCache<String, String> vendor = c.unwrap(JadugarCache.class);
+    assertSame(c, m.getCache(name, String.class, String.class));
+    return vendor;
+  }
+
+  private JadugarCache<String, String> cache(String store, String name) {
+    return cache(store, name, new JadugarConfiguration<>());
+  }
+
+  private static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
+  void anEntrysOwnTimeToLiveOverridesThePolicyAndTheStoreEnforcesIt(String store) throws Exception {
+    // the policy says an hour; the entry says a second
+    JadugarCache<String, String> c = cache(store, "ttl", new JadugarConfiguration<String, String>()
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(javax.cache.expiry.Duration.ONE_HOUR)));
+    long before = System.currentTimeMillis();
+    c.put("short", "v", EntryOptions.ttl(Duration.ofMillis(1200)));
+    c.put("long", "v");
+    assertTrue(c.putIfAbsent("short2", "v", EntryOptions.ttl(Duration.ofMillis(1200))));
+    assertNull(c.getAndPut("short3", "v", EntryOptions.ttl(Duration.ofMillis(1200))));
+    c.putAll(Map.of("short4", "v"), EntryOptions.ttl(Duration.ofMillis(1200)));
+    EntryInfo<String, String> info = c.getEntry("short");
+    long at = info.expiresAt().toEpochMilli();
+    assertTrue(at >= before + 1200 && at <= System.currentTimeMillis() + 1200, store + ": expires at " + info.expiresAt());
+    assertTrue(c.getEntry("long").expiresAt().isAfter(Instant.now().plusSeconds(3000)));
+    Thread.sleep(1300);
+    for (String k : List.of("short", "short2", "short3", "short4")) {
+      assertNull(c.get(k), store + ": " + k + " expired");
+    }
+    assertEquals("v", c.get("long"));
+    // gone from the store itself, not only hidden by the engine: nobody reads the key meanwhile
+    c.put("unread", "v", EntryOptions.ttl(Duration.ofMillis(500)));
+    Store raw = c.unwrap(Store.class);
+    Object storeKey = AllStores.holdsBytes(store) ? AllStores.storeKey("unread") : "unread";
+    eventually(store + ": the store drops the entry on its own", () -> raw.get(storeKey) == null);
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
+  void metadataRidesInTheEntryAndAStandardWriteDropsIt(String store) {
+    JadugarCache<String, String> c = cache(store, "meta");
+    long before = System.currentTimeMillis();
+    c.put("k", "v", EntryOptions.NONE.withMetadata("tag:a", "7").withMetadata("source", "orders"));
+    EntryInfo<String, String> info = c.getEntry("k");
+    assertEquals("v", info.value());
+    assertEquals(Map.of("tag:a", "7", "source", "orders"), info.metadata());
+    assertTrue(info.writtenAt().toEpochMilli() >= before && !info.writtenAt().isAfter(Instant.now()));
+    assertNull(info.expiresAt(), "eternal");
+    assertEquals("v", c.get("k"), "a standard read sees the value only");
+    assertEquals(Map.of("k", "v"), c.getAll(Set.of("k")));
+    c.put("k", "w");
+    info = c.getEntry("k");
+    assertEquals(Map.of(), info.metadata());
+    assertNull(info.writtenAt(), "a standard write keeps no metadata");
+    assertNull(c.getEntry("absent"));
+  }
+
+  /** Hears EXPIRED events. */
+  public static final class Expired implements CacheEntryExpiredListener<String, String>, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final List<String> KEYS = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      events.forEach(e -> KEYS.add(e.getKey()));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
+  void anEntryAValidityCheckRefusesIsExpiredOnEveryReadPath(String store) throws Exception {
+    JadugarCache<String, String> c = cache(store, "valid");
+    io.jadugar.jcache.ValidityCheck check = m -> !"stale".equals(m.values().get("state"));
+    c.addValidityCheck(check);
+    Expired.KEYS.clear();
+    c.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(Expired.class), null, false, true));
+    EntryOptions stale = EntryOptions.NONE.withMetadata("state", "stale");
+    Map<String, java.util.function.Consumer<JadugarCache<String, String>>> reads = new java.util.LinkedHashMap<>();
+    reads.put("get", x -> assertNull(x.get("k")));
+    reads.put("containsKey", x -> assertFalse(x.containsKey("k")));
+    reads.put("getAll", x -> assertEquals(Map.of(), x.getAll(Set.of("k"))));
+    reads.put("iterator", x -> x.forEach(e -> assertFalse(e.getKey().equals("k"))));
+    reads.put("invoke", x -> assertEquals(Boolean.FALSE, x.invoke("k", (e, a) -> e.exists())));
+    reads.put("getAndPut", x -> assertNull(x.getAndPut("k", "new")));
+    reads.put("getAndRemove", x -> assertNull(x.getAndRemove("k")));
+    reads.put("replace", x -> assertFalse(x.replace("k", "x")));
+    reads.put("remove(k, v)", x -> assertFalse(x.remove("k", "v")));
+    reads.put("putIfAbsent", x -> assertTrue(x.putIfAbsent("k", "fresh")));
+    reads.put("getEntry", x -> assertNull(x.getEntry("k")));
+    int expected = 0;
+    for (Map.Entry<String, java.util.function.Consumer<JadugarCache<String, String>>> read : reads.entrySet()) {
+      c.put("k", "v", stale);
+      c.put("fine", "v", EntryOptions.NONE.withMetadata("state", "fresh"));
+      read.getValue().accept(c);
+      if (read.getKey().equals("containsKey") || read.getKey().equals("iterator")) {
+        // they skip an expired entry without reporting it, and so an invalid one; the next read reports it
+        assertEquals(expected, Expired.KEYS.size(), store + ": " + read.getKey() + " reports nothing");
+        assertNull(c.get("k"));
+      }
+      expected++;
+      assertEquals(expected, Expired.KEYS.size(), store + ", " + read.getKey() + ": heard as expired");
+      assertEquals("v", c.get("fine"), store + ", " + read.getKey() + ": a valid entry stays");
+    }
+    // dropped from the store, not only hidden
+    c.put("gone", "v", stale);
+    assertNull(c.get("gone"));
+    Store raw = c.unwrap(Store.class);
+    assertNull(raw.get(AllStores.holdsBytes(store) ? AllStores.storeKey("gone") : "gone"));
+    // entries without metadata are never asked about; without the check the stale entry is back
+    c.put("plain", "v");
+    assertEquals("v", c.get("plain"));
+    c.put("k", "v", stale);
+    c.removeValidityCheck(check);
+    assertEquals("v", c.get("k"), "without the check the entry is valid again");
+  }
+
+  @ParameterizedTest
+  @MethodSource("bytes")
+  void aCorruptEntryIsAVendorEvent(String store) throws Exception {
+    JadugarCache<String, String> c = cache(store, "corrupt-event");
+    List<VendorEvent> heard = Collections.synchronizedList(new ArrayList<>());
+    c.addVendorListener(heard::add);
+    c.addVendorListener(e -> {
+      throw new IllegalStateException("a failing listener fails nobody");
+    });
+    AllStores.plant(c, "k", "not a frame".getBytes());
+    assertNull(c.get("k"));
+    eventually("CORRUPT_ENTRY heard", () -> !heard.isEmpty());
+    VendorEvent e = heard.get(0);
+    assertEquals(VendorEvent.Type.CORRUPT_ENTRY, e.type());
+    assertEquals("corrupt-event", e.cache());
+    assertEquals("k", e.key());
+    assertNotNull(e.detail());
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
+  void flushReturnsAtOnce(String store) {
+    JadugarCache<String, String> c = cache(store, "flush");
+    c.put("k", "v");
+    c.flush();
+    assertEquals("v", c.get("k"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void anEntryDroppedByTheMemoryBoundIsAnEvictedEvent() throws Exception {
+    JadugarCache<String, String> c = cache("memory", "evicting",
+        new JadugarConfiguration<String, String>().setMaximumSize(10));
+    List<VendorEvent> heard = Collections.synchronizedList(new ArrayList<>());
+    c.addVendorListener(heard::add);
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      many.put("k" + i, "v");
+    }
+    c.putAll(many);
+    eventually("EVICTED heard", () -> heard.size() >= 150);
+    assertTrue(heard.stream().allMatch(e -> e.type() == VendorEvent.Type.EVICTED && many.containsKey((String) e.key())),
+        heard.toString());
+  }
+}

@@ -1,0 +1,2 @@
+/** The vendor API ({@code JadugarCache}) on every store. */
+package io.jadugar.jcache.vendor;
