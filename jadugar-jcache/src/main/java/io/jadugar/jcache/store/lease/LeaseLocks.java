@@ -209,6 +209,11 @@ public final class LeaseLocks {
       if (closed) {
         return;
       }
+      if (!local.lock.isHeldByCurrentThread()) {
+        // checked before anything changes: the holder's own close must still release it
+        throw new IllegalMonitorStateException("Cache " + cacheName + ": lock " + lockKey
+            + " is closed by a thread that does not hold it");
+      }
       closed = true;
       try {
         if (local.lock.getHoldCount() == 1) {

@@ -41,8 +41,12 @@ final class MemcachedKeyLock implements LeaseBackend {
 
   /** Takes the lock of a store key. */
   KeyLock lock(Object key) {
-    String lockKey = lockPrefix + Keys.encode(((BinaryKey) key).bytes(), lockPrefix.length());
-    return locks.lock(lockKey, MemcachedStore.describeKey(key));
+    return locks.lock(lockKey(key), MemcachedStore.describeKey(key));
+  }
+
+  /** The memcached key of a store key's lock: hashed like an entry's key when it would not fit. */
+  String lockKey(Object key) {
+    return lockPrefix + Keys.encode(((BinaryKey) key).bytes(), lockPrefix.length());
   }
 
   @Override

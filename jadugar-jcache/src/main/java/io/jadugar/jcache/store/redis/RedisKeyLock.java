@@ -49,7 +49,7 @@ final class RedisKeyLock implements LeaseBackend {
     this.redisson = redisson;
     this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
     this.where = where;
-    this.lockNamespace = entryNamespace.substring(0, entryNamespace.length() - 1) + "%lock:";
+    this.lockNamespace = lockNamespace(entryNamespace);
     this.entryNamespaceLength = entryNamespace.length();
     this.cluster = cluster;
     this.locks = new LeaseLocks(cacheName, this, lease, RedisStoreFactory.LOCK_LEASE.key());
@@ -60,14 +60,19 @@ final class RedisKeyLock implements LeaseBackend {
     return locks.lock(lockKey(redisKey), redisKey);
   }
 
-  /**
-   * The lock key of an entry key. On a Cluster: {@code {h}} then the entry's key part, where h is the
-   * part of the entry key that Redis hashes (its own hash tag, or all of it), so both share a slot;
-   * when h holds a {@code }} or the namespace a {@code {}, no tag can say h and the lock lands on
-   * whatever slot its own name gives (still correct: the lock and the entry are separate commands).
-   */
+  /** The lock key of the entry stored under {@code redisKey}. */
   String lockKey(String redisKey) {
-    String part = redisKey.substring(entryNamespaceLength);
+    return lockKey(lockNamespace, redisKey.substring(entryNamespaceLength), redisKey, cluster);
+  }
+
+  /**
+   * The lock key of entry key {@code redisKey}, whose part after the namespace is {@code part}. On
+   * a Cluster: {@code {h}} then that part, where h is the part of the entry key that Redis hashes
+   * (its own hash tag, or all of it), so both share a slot; when h holds a <code>}</code> or the
+   * namespace a <code>{</code>, no tag can say h and the lock lands on the slot its own name gives
+   * (still correct: the lock and the entry are never in one command).
+   */
+  static String lockKey(String lockNamespace, String part, String redisKey, boolean cluster) {
     if (!cluster) {
       return lockNamespace + part;
     }
@@ -76,6 +81,11 @@ final class RedisKeyLock implements LeaseBackend {
       return lockNamespace + part;
     }
     return lockNamespace + "{" + hashed + "}" + part;
+  }
+
+  /** The lock namespace of a cache whose entries live under {@code entryNamespace} ({@code <prefix><cache>:}). */
+  static String lockNamespace(String entryNamespace) {
+    return entryNamespace.substring(0, entryNamespace.length() - 1) + "%lock:";
   }
 
   /** What Redis Cluster hashes of {@code key}: the text of its first non-empty {@code {...}}, or all of it. */
