@@ -132,4 +132,36 @@ public interface Store extends AutoCloseable {
   default void close() {
     disconnect();
   }
+
+  // ---------------------------------------------------------------- one writer call per commit
+
+  /**
+   * Whether {@link #compute} calls its function exactly once per call (a native atomic compute). If
+   * not (the default compare-and-set loop), a function with side effects, such as calling a
+   * {@code CacheWriter}, may run for attempts that never commit; the engine then takes
+   * {@link #lock} around the read, the writer call and the commit instead.
+   */
+  default boolean computesOnce() {
+    return false;
+  }
+
+  /**
+   * Takes the lock of {@code key} for the calling thread, across every JVM that uses this cache on
+   * this store, and blocks until it has it; reentrant within a thread. While it is held, no other
+   * holder of the same key's lock runs, so a read, a writer call and a commit made under it happen
+   * in one order per key everywhere. A lock held by a JVM that died ends with its lease. Fails with
+   * a {@link javax.cache.CacheException} naming the cache, the key and the server if it cannot be
+   * taken in a bounded time. Changes made without the lock (by an operation that does not take it)
+   * are not held back.
+   *
+   * <p>A store whose compute runs its function once needs no lock: by default it gets
+   * {@link KeyLock#NONE}. A store whose compute may retry must implement this.
+   */
+  default KeyLock lock(Object key) {
+    if (computesOnce()) {
+      return KeyLock.NONE;
+    }
+    throw new UnsupportedOperationException(getClass().getName() + " computes by retrying and has no key lock: "
+        + "it cannot give a CacheWriter each committed change exactly once");
+  }
 }

@@ -2,6 +2,7 @@ package io.jadugar.jcache.store.memcached;
 
 import io.jadugar.jcache.configuration.CoreSettings;
 import io.jadugar.jcache.spi.BinaryKey;
+import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.OutcomeUnknownException;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
@@ -123,12 +124,16 @@ final class MemcachedStore implements Store {
   private final List<String> generationKeys;
   /** The generation this JVM last confirmed. */
   private volatile Long lastGeneration;
+  private final MemcachedKeyLock locks;
 
   MemcachedStore(MemcachedConnection conn, StoreOptions options) {
     this.conn = conn;
     this.cacheName = options.cacheName();
     this.namespace = Keys.namespace(options.settings().get(CoreSettings.PREFIX), cacheName);
     this.generationKeys = conn.keyPerServer(namespace + ":gen");
+    java.time.Duration lease = options.settings().get(MemcachedStoreFactory.LOCK_LEASE);
+    this.locks = new MemcachedKeyLock(conn, cacheName, namespace,
+        lease == null ? MemcachedStoreFactory.DEFAULT_LOCK_LEASE : lease);
   }
 
   // ------------------------------------------------------------------ keys and generations
@@ -642,6 +647,12 @@ final class MemcachedStore implements Store {
   public void clear() {
     // a new generation on every server: every JVM's next operation uses keys no entry has
     refresh(conn.client(), true);
+  }
+
+  /** A lease in memcached (see {@link MemcachedKeyLock}): compute here is a retrying CAS loop. */
+  @Override
+  public KeyLock lock(Object key) {
+    return locks.lock(key);
   }
 
   // ------------------------------------------------------------------ iteration

@@ -49,6 +49,14 @@ public final class MemcachedStoreFactory implements StoreFactory {
   /** The item size limit in bytes; unset means the smallest {@code item_size_max} of the servers. */
   public static final Setting<Long> ITEM_SIZE_LIMIT = Setting.number("jadugar.memcached.item-size-limit", null, 1);
 
+  /**
+   * The lease of a key lock (taken around each write-through operation so that the CacheWriter sees
+   * every committed change once): renewed while held, it ends this long after its JVM died; default 30s.
+   */
+  public static final Setting<java.time.Duration> LOCK_LEASE = Setting.duration("jadugar.memcached.lock-lease");
+
+  static final java.time.Duration DEFAULT_LOCK_LEASE = java.time.Duration.ofSeconds(30);
+
   private static final String CLIENT_CLASS = "net.spy.memcached.MemcachedClient";
 
   @Override
@@ -64,7 +72,7 @@ public final class MemcachedStoreFactory implements StoreFactory {
   @Override
   public List<Setting<?>> settings() {
     return List.of(SERVERS, OPERATION_TIMEOUT, RECONNECT_DELAY, CONNECTIONS, FAILURE_MODE,
-        OVERSIZED_VALUES, ITEM_SIZE_LIMIT);
+        OVERSIZED_VALUES, ITEM_SIZE_LIMIT, LOCK_LEASE);
   }
 
   @Override

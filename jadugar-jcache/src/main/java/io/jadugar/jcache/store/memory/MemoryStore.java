@@ -196,6 +196,12 @@ final class MemoryStore implements Store {
     return map.compute(key, (k, current) -> function.apply(current));
   }
 
+  /** Caffeine's compute runs the function once, under its own lock of the key: no key lock needed. */
+  @Override
+  public boolean computesOnce() {
+    return true;
+  }
+
   @Override
   public void connect() {
     // embedded: always connected

@@ -3,6 +3,7 @@ package io.jadugar.jcache.store.redis;
 import io.jadugar.jcache.configuration.CoreSettings;
 import io.jadugar.jcache.configuration.Settings;
 import io.jadugar.jcache.spi.BinaryKey;
+import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
@@ -77,6 +78,7 @@ final class RedisStore implements Store {
   private final StoreListener listener;
   private final RTopic topic;
   private volatile Integer subscription;
+  private final RedisKeyLock locks;
 
   RedisStore(RedisStoreClient client, StoreOptions options, Settings managerSettings) {
     this.redisson = client.redisson();
@@ -90,6 +92,9 @@ final class RedisStore implements Store {
     Duration g = settings.get(RedisStoreFactory.EXPIRY_GRACE);
     this.grace = (g == null ? RedisStoreFactory.DEFAULT_EXPIRY_GRACE : g).toMillis();
     this.listener = options.listener();
+    Duration lease = settings.get(RedisStoreFactory.LOCK_LEASE);
+    this.locks = new RedisKeyLock(redisson, where, cacheName, namespace, cluster,
+        lease == null ? RedisStoreFactory.DEFAULT_LOCK_LEASE : lease);
     byte[] id = new byte[ORIGIN_LENGTH];
     ThreadLocalRandom r = ThreadLocalRandom.current();
     for (int i = 0; i < id.length; i++) {
@@ -622,6 +627,12 @@ final class RedisStore implements Store {
       }
     }
     return out;
+  }
+
+  /** A lease in Redis beside the entry (see {@link RedisKeyLock}): compute here is a retrying CAS loop. */
+  @Override
+  public KeyLock lock(Object key) {
+    return locks.lock(redisKey(key));
   }
 
   // ---------------------------------------------------------------- other JVMs

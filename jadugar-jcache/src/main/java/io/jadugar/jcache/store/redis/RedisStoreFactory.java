@@ -73,10 +73,17 @@ public final class RedisStoreFactory implements StoreFactory {
   public static final Setting<String> EVENTS =
       Setting.choice("jadugar.redis.events", "true", Set.of("true", "false"));
 
+  /**
+   * The lease of a key lock (taken around each write-through operation so that the CacheWriter sees
+   * every committed change once): renewed while held, it ends this long after its JVM died.
+   */
+  public static final Setting<Duration> LOCK_LEASE = Setting.duration("jadugar.redis.lock-lease");
+
   /** Defaults of the duration settings, which {@link Setting#duration} cannot carry. */
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
   static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(2);
+  static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(30);
 
   @Override
   public String name() {
@@ -92,7 +99,7 @@ public final class RedisStoreFactory implements StoreFactory {
   public List<Setting<?>> settings() {
     return List.of(ADDRESS, CLUSTER_NODES, SENTINEL_MASTER, SENTINEL_ADDRESSES, USERNAME, PASSWORD,
         TRUSTSTORE, TRUSTSTORE_PASSWORD, DATABASE, CONNECT_TIMEOUT, TIMEOUT, RETRY_ATTEMPTS,
-        POOL_SIZE, EXPIRY_GRACE, EVENTS);
+        POOL_SIZE, EXPIRY_GRACE, EVENTS, LOCK_LEASE);
   }
 
   @Override
