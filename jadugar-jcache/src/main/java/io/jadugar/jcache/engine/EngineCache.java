@@ -16,6 +16,7 @@ import io.jadugar.jcache.management.MBeans;
 import io.jadugar.jcache.processor.ProcessorEntry;
 import io.jadugar.jcache.processor.ProcessorResult;
 import io.jadugar.jcache.spi.EntryMetadata;
+import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -86,6 +88,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   /** How long close() waits for running loads before it closes the loader anyway. */
   private static final long CLOSE_WAIT_SECONDS = 10;
   private final Runnable onClose;
+  /** Whether the store's compute runs its function once: then the writer needs no key lock. */
+  private final boolean computesOnce;
   private final ExpiryCalculator expiry;
   /** Whether the policy is the standard eternal one: then no entry ever expires. */
   private final boolean eternal;
@@ -144,6 +148,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     this.statisticsName = MBeans.name(MBeans.Kind.CacheStatistics, manager.getURI(), name);
     this.configurationName = MBeans.name(MBeans.Kind.CacheConfiguration, manager.getURI(), name);
     this.store = storeOpener.apply(this, !eternal);
+    this.computesOnce = store.computesOnce();
     store.listenersChanged(events.hasListeners());
     setStatisticsEnabled(configuration.isStatisticsEnabled());
     setManagementEnabled(configuration.isManagementEnabled());
@@ -329,9 +334,9 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       return null;
     }
     Outcome o = new Outcome();
-    store.compute(storeKey, current -> {
+    computeWriting(o, storeKey, current -> {
       long now = begin(o, current);
-      write(key, value);
+      write(o, key, value);
       StoreEntry live = o.live;
       long expireAt = writeExpiry(options, now, live);
       if (live == null && expireAt <= now) {
@@ -498,12 +503,12 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     Object storeKey = codec.encodeKey(key);
     Object storeValue = encodeValue(value, options);
     Outcome o = new Outcome();
-    store.compute(storeKey, current -> {
+    computeWriting(o, storeKey, current -> {
       long now = begin(o, current);
       if (o.live != null) {
         return current;
       }
-      write(key, value);
+      write(o, key, value);
       long expireAt = writeExpiry(options, now, null);
       o.result = Boolean.TRUE;
       if (expireAt <= now) {
@@ -559,9 +564,9 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
 
   private Outcome removeEntry(K key) {
     Outcome o = new Outcome();
-    store.compute(codec.encodeKey(key), current -> {
+    computeWriting(o, codec.encodeKey(key), current -> {
       begin(o, current);
-      delete(key);
+      delete(o, key);
       return null;
     });
     return o;
@@ -574,7 +579,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     Objects.requireNonNull(oldValue, "oldValue");
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Outcome o = new Outcome();
-    store.compute(codec.encodeKey(key), current -> {
+    computeWriting(o, codec.encodeKey(key), current -> {
       long now = begin(o, current);
       StoreEntry live = o.live;
       if (live == null) {
@@ -583,7 +588,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       if (!oldValue.equals(liveValue(o))) {
         return accessed(live, now);
       }
-      delete(key);
+      delete(o, key);
       o.wrote = true;
       return null;
     });
@@ -632,7 +637,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     Object storeKey = codec.encodeKey(key);
     Object storeValue = codec.encodeValue(value);
     Outcome o = new Outcome();
-    store.compute(storeKey, current -> {
+    computeWriting(o, storeKey, current -> {
       long now = begin(o, current);
       StoreEntry live = o.live;
       if (live == null) {
@@ -641,7 +646,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       if (expected != null && !expected.equals(liveValue(o))) {
         return accessed(live, now);
       }
-      write(key, value);
+      write(o, key, value);
       o.wrote = true;
       return new StoreEntry(storeKey, storeValue, expiry.onUpdate(now, live.expireAt()));
     });
@@ -749,7 +754,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     Object storeKey = codec.encodeKey(key);
     Outcome o = new Outcome();
     Function<K, V> load = readThrough ? this::load : null;
-    store.compute(storeKey, current -> {
+    computeWriting(o, storeKey, current -> {
       long now = begin(o, current);
       StoreEntry live = o.live;
       ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, live == null ? null : liveValue(o), load);
@@ -767,7 +772,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
         case CREATE:
         case LOAD: {
           if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-            write(key, entry.value());
+            write(o, key, entry.value());
           }
           long expireAt = expiry.onCreation(now);
           if (expireAt <= now) {
@@ -777,12 +782,12 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
           return new StoreEntry(storeKey, codec.encodeValue(entry.value()), expireAt);
         }
         case UPDATE:
-          write(key, entry.value());
+          write(o, key, entry.value());
           o.wrote = true;
           return new StoreEntry(storeKey, codec.encodeValue(entry.value()),
               expiry.onUpdate(now, live.expireAt()));
         case REMOVE:
-          delete(key);
+          delete(o, key);
           return null;
         case NONE:
         default:
@@ -1174,7 +1179,12 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     boolean wrote;
     Object result;
     ProcessorEntry<?, ?> processed;
+    /** What this operation has told the writer, over all its attempts: a value, or {@link #DELETED}. */
+    Object sentToWriter;
   }
+
+  /** What {@link Outcome#sentToWriter} holds after a delete. */
+  private static final Object DELETED = new Object();
 
   /**
    * Starts one attempt of a compute: sorts the current entry into expired, corrupt (a miss that
@@ -1425,23 +1435,45 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     }
   }
 
-  private void write(K key, V value) {
-    if (writer != null) {
+  /**
+   * Tells the writer of {@code value} unless this operation already did on an attempt that lost a
+   * race (the store retried the compute): each committed change reaches the writer once.
+   */
+  private void write(Outcome o, K key, V value) {
+    if (writer != null && (o.sentToWriter == null || !o.sentToWriter.equals(value))) {
       try {
         writer.write(new CacheEntry<>(key, value));
       } catch (Exception e) {
         throw writerException(e);
       }
+      o.sentToWriter = value;
     }
   }
 
-  private void delete(K key) {
-    if (writer != null) {
+  private void delete(Outcome o, K key) {
+    if (writer != null && o.sentToWriter != DELETED) {
       try {
         writer.delete(key);
       } catch (Exception e) {
         throw writerException(e);
       }
+      o.sentToWriter = DELETED;
+    }
+  }
+
+  /**
+   * Runs a compute that may tell the writer. On a store whose compute may retry, it runs under the
+   * key's lock (across JVMs), so that no other writing operation's attempt interleaves with it: the
+   * writer hears each committed change once, before it commits, in commit order per key. Without a
+   * writer, or on a store that computes once, it is the plain compute: nothing to pay.
+   */
+  private void computeWriting(Outcome o, Object storeKey, UnaryOperator<StoreEntry> function) {
+    if (writer == null || computesOnce) {
+      store.compute(storeKey, function);
+      return;
+    }
+    try (KeyLock lock = store.lock(storeKey)) {
+      store.compute(storeKey, function);
     }
   }
 
