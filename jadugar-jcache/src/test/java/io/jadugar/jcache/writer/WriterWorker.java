@@ -15,7 +15,7 @@ import javax.cache.CacheManager;
 /**
  * The second JVM of the exactly-once test: {@code <jvm> <cache> <log> <threads> <ops per thread>
  * <seed> k=v...} opens the cache with the logging writer, prints {@code ready}, waits for a line,
- * runs the workload and prints {@code committed c0 c1 ...} and {@code done}.
+ * runs the workload and prints {@code committed c0 c1 ... owed o0 o1 ...} and {@code done}.
  */
 public final class WriterWorker {
 
@@ -36,9 +36,10 @@ public final class WriterWorker {
     System.out.println("ready");
     System.out.flush();
     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-    long[] committed = Workload.run(cache, jvm, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+    long[][] counts = Workload.run(cache, jvm, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
         Long.parseLong(args[5]));
-    System.out.println("committed " + Arrays.stream(committed).mapToObj(Long::toString).collect(Collectors.joining(" ")));
+    System.out.println("committed " + Arrays.stream(counts[0]).mapToObj(Long::toString).collect(Collectors.joining(" "))
+        + " owed " + Arrays.stream(counts[1]).mapToObj(Long::toString).collect(Collectors.joining(" ")));
     System.out.println("done");
     System.out.flush();
     provider.close();
