@@ -30,7 +30,6 @@ import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -42,12 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * equals the changes that committed there (plus the deletes JSR-107 sends for a {@code remove(key)}
  * of an absent entry), and replaying the log (last write wins, a delete removes) gives exactly what
  * the cache holds.
- *
- * <p>Tagged {@code needs-engine-writer-fix} and left out of the default build until the engine
- * calls the writer under the store's key lock ({@code Store#lock}); run it with
- * {@code -DexcludedGroups=none}.
  */
-@Tag("needs-engine-writer-fix")
 class WriterExactlyOnceTest {
 
   private static final int THREADS = 8;
