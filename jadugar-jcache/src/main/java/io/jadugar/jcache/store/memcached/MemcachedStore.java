@@ -241,7 +241,10 @@ final class MemcachedStore implements Store {
             + "generation: " + String.join("; ", silent));
       }
       long target = highest(copies.values(), clear);
-      if (attempt == 0) {
+      if (attempt == 0 && clear) {
+        // a clear must end above what it first saw, whoever else moves the copies meanwhile; a
+        // plain refresh adopts what is there: its first target may be only its own clock reading,
+        // and raising a winner's first generation to it would orphan what was written under it
         floor = target;
       }
       target = Math.max(target, floor);
