@@ -29,6 +29,7 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.TestInfo;
  * after each test, JMX look-ups of the statistics MXBean and deadline-bounded
  * polling.
  *
- * <p>Everything here goes through the standard {@code javax.cache} API only.
+ * <p>Everything here goes through the standard {@code javax.cache} API only. The
+ * store behind it is chosen by configuration: see {@link BehaviourStore}.
  */
 abstract class BehaviourTestBase {
 
@@ -49,6 +51,17 @@ abstract class BehaviourTestBase {
 
   private final List<Cache<?, ?>> createdCaches = new ArrayList<>();
   private String testName = "test";
+
+  /** Starts the servers of the store under test (once per JVM; nothing for memory). */
+  @BeforeAll
+  static void startStore() {
+    BehaviourStore.ensureStarted();
+  }
+
+  /** The store under test. */
+  static BehaviourStore.Kind store() {
+    return BehaviourStore.kind();
+  }
 
   @BeforeEach
   void rememberTestName(TestInfo info) {
