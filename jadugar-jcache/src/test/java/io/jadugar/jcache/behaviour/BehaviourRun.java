@@ -1,5 +1,7 @@
 package io.jadugar.jcache.behaviour;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.platform.engine.FilterResult;
@@ -18,8 +20,8 @@ import org.junit.platform.launcher.TestIdentifier;
  * The JUnit Platform side of {@link BehaviourStore}, registered through
  * {@code META-INF/services}: in a JVM whose {@value BehaviourStore#PROPERTY} names a
  * remote store it keeps only the behaviour tests (so {@code -Dtest=...} cannot run other
- * tests against that store), prints one line counting the behaviour tests of the run,
- * and stops the store's servers when the launcher session ends.
+ * tests against that store), prints one line counting the behaviour tests of the run
+ * (with each skipped test and its reason under it), and stops the store's servers when the launcher session ends.
  *
  * <p>The JUnit Platform makes one instance per service; they share nothing but the
  * static tally.
@@ -33,6 +35,8 @@ public final class BehaviourRun implements LauncherSessionListener, TestExecutio
   private static final AtomicInteger FAILED = new AtomicInteger();
   private static final AtomicInteger ABORTED = new AtomicInteger();
   private static final AtomicInteger SKIPPED = new AtomicInteger();
+  /** Each skipped test with its reason, printed under the summary line. */
+  private static final Queue<String> SKIPS = new ConcurrentLinkedQueue<>();
 
   /** For the service loader. */
   public BehaviourRun() {
@@ -68,6 +72,7 @@ public final class BehaviourRun implements LauncherSessionListener, TestExecutio
     if (test.isTest() && isBehaviour(test.getSource().orElse(null))) {
       RUN.incrementAndGet();
       SKIPPED.incrementAndGet();
+      SKIPS.add(nameOf(test) + ": " + reason);
     }
   }
 
@@ -83,10 +88,23 @@ public final class BehaviourRun implements LauncherSessionListener, TestExecutio
         break;
       case ABORTED:
         ABORTED.incrementAndGet();
+        SKIPS.add(nameOf(test) + ": "
+            + result.getThrowable().map(Throwable::getMessage).orElse("aborted")
+                .replaceFirst("^Assumption failed: ", ""));
         break;
       default:
         break;
     }
+  }
+
+  private static String nameOf(TestIdentifier test) {
+    TestSource source = test.getSource().orElse(null);
+    if (source instanceof MethodSource) {
+      MethodSource m = (MethodSource) source;
+      String c = m.getClassName();
+      return c.substring(c.lastIndexOf('.') + 1) + "." + m.getMethodName();
+    }
+    return test.getDisplayName();
   }
 
   // ---------------------------------------------------------------- LauncherSessionListener
@@ -96,6 +114,7 @@ public final class BehaviourRun implements LauncherSessionListener, TestExecutio
     if (RUN.get() > 0) {
       System.out.println("behaviour " + BehaviourStore.kind().label + ": " + RUN.get() + " run, "
           + FAILED.get() + " failed, " + (SKIPPED.get() + ABORTED.get()) + " skipped");
+      SKIPS.forEach(skip -> System.out.println("  skipped " + skip));
     }
     BehaviourStore.stop();
   }
