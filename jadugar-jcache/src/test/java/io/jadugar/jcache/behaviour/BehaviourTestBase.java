@@ -2,6 +2,7 @@ package io.jadugar.jcache.behaviour;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.TestInfo;
  * after each test, JMX look-ups of the statistics MXBean and deadline-bounded
  * polling.
  *
- * <p>Everything here goes through the standard {@code javax.cache} API only.
+ * <p>Everything here goes through the standard {@code javax.cache} API only. The
+ * store behind it is chosen by configuration: see {@link BehaviourStore}.
  */
 abstract class BehaviourTestBase {
 
@@ -49,6 +52,32 @@ abstract class BehaviourTestBase {
 
   private final List<Cache<?, ?>> createdCaches = new ArrayList<>();
   private String testName = "test";
+
+  /** Starts the servers of the store under test (once per JVM; nothing for memory). */
+  @BeforeAll
+  static void startStore() {
+    BehaviourStore.ensureStarted();
+  }
+
+  /** The store under test. */
+  static BehaviourStore.Kind store() {
+    return BehaviourStore.kind();
+  }
+
+  /**
+   * Skips a test on a store where it fails because of a known bug in Jadugar, so that the
+   * build stays green while the bug is open and the test still runs on every other store.
+   * {@code -Dbehaviour.known-bugs=true} runs such tests anyway, to reproduce the bug:
+   * {@code mvn -pl jadugar-jcache test-compile surefire:test@behaviour-memcached
+   * -Dtest=ConcurrencyTest -Dbehaviour.known-bugs=true}. Remove the call with the fix.
+   *
+   * @param affected whether the store under test has the bug
+   * @param bug one line that names it
+   */
+  static void assumeNoKnownBug(boolean affected, String bug) {
+    assumeFalse(affected && !Boolean.getBoolean("behaviour.known-bugs"),
+        "known bug on " + store().label + ": " + bug + ", see issue 12");
+  }
 
   @BeforeEach
   void rememberTestName(TestInfo info) {

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.Serializable;
 import java.util.HashMap;
@@ -128,6 +131,8 @@ class StoreByValueTest extends BehaviourTestBase {
 
   @Test
   void byReferenceMutatingTheObjectAfterPutIsVisible() {
+    assumeFalse(store().remote(), "store-by-reference needs the memory store: Redis and memcached "
+        + "keep bytes in another process, so they are store-by-value only (see the next test)");
     // optional in JSR-107, but Jadugar supports it: a provider that stopped would fail here
     assertTrue(provider().isSupported(OptionalFeature.STORE_BY_REFERENCE));
     Cache<String, Box> cache = createCache(new MutableConfiguration<String, Box>()
@@ -144,6 +149,20 @@ class StoreByValueTest extends BehaviourTestBase {
 
     got.n = 100;
     assertEquals(100, cache.get("k").n);
+  }
+
+  @Test
+  void remoteStoresRefuseStoreByReferenceByName() {
+    assumeTrue(store().remote(), "the memory store supports store-by-reference (previous test)");
+    assertFalse(provider().isSupported(OptionalFeature.STORE_BY_REFERENCE),
+        "a remote default store cannot hand back the very object stored");
+    String name = uniqueName();
+    UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class,
+        () -> createCache(manager(), name, new MutableConfiguration<String, Box>()
+            .setTypes(String.class, Box.class)
+            .setStoreByValue(false)));
+    assertTrue(String.valueOf(refused.getMessage()).contains(name),
+        "the refusal names the cache: " + refused.getMessage());
   }
 
   static final class MutateWithoutSetValue
