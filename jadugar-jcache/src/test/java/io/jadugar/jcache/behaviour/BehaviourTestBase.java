@@ -2,7 +2,6 @@ package io.jadugar.jcache.behaviour;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -62,21 +61,6 @@ abstract class BehaviourTestBase {
   /** The store under test. */
   static BehaviourStore.Kind store() {
     return BehaviourStore.kind();
-  }
-
-  /**
-   * Skips a test on a store where it fails because of a known bug in Jadugar, so that the
-   * build stays green while the bug is open and the test still runs on every other store.
-   * {@code -Dbehaviour.known-bugs=true} runs such tests anyway, to reproduce the bug:
-   * {@code mvn -pl jadugar-jcache test-compile surefire:test@behaviour-memcached
-   * -Dtest=ConcurrencyTest -Dbehaviour.known-bugs=true}. Remove the call with the fix.
-   *
-   * @param affected whether the store under test has the bug
-   * @param bug one line that names it
-   */
-  static void assumeNoKnownBug(boolean affected, String bug) {
-    assumeFalse(affected && !Boolean.getBoolean("behaviour.known-bugs"),
-        "known bug on " + store().label + ": " + bug + ", see issue 12");
   }
 
   @BeforeEach

@@ -66,24 +66,8 @@ class ConcurrencyTest extends BehaviourTestBase {
     T run(int threadIndex) throws Exception;
   }
 
-  /**
-   * Known bug (issue 12): on memcached, threads that use a fresh cache at the same time can settle
-   * on two namespace generations one after the other, and what was written under the first is
-   * lost. {@code MemcachedStore.refresh} keeps its own first target as a floor; for a cache with no
-   * generation yet that target is its own clock reading, so a thread whose {@code add} of the
-   * generation lost the race raises the winner's (earlier) generation to its own with {@code cas},
-   * orphaning the entries written under the winner's. Only the first use of a cache is affected:
-   * the tests below that write once before the threads start are not.
-   */
-  private static void assumeNoFirstUseGenerationRace() {
-    assumeNoKnownBug(store().memcached(), "memcached loses writes when several threads use a fresh "
-        + "cache at once (MemcachedStore.refresh raises the first namespace generation to a loser's "
-        + "later clock reading)");
-  }
-
   @Test
   void invokeIncrementsFromManyThreadsLoseNoUpdates() throws Exception {
-    assumeNoFirstUseGenerationRace();
     Cache<String, Long> cache = createCache(new MutableConfiguration<String, Long>()
         .setTypes(String.class, Long.class));
 
@@ -118,7 +102,6 @@ class ConcurrencyTest extends BehaviourTestBase {
 
   @Test
   void invokeIncrementsOnASingleHotKeyLoseNoUpdates() throws Exception {
-    assumeNoFirstUseGenerationRace();
     Cache<String, Integer> cache = createCache(new MutableConfiguration<String, Integer>()
         .setTypes(String.class, Integer.class));
 
@@ -176,7 +159,6 @@ class ConcurrencyTest extends BehaviourTestBase {
 
   @Test
   void putIfAbsentHasExactlyOneWinnerPerKey() throws Exception {
-    assumeNoFirstUseGenerationRace();
     RecordingListener<String, Integer> listener = new RecordingListener<>();
     Cache<String, Integer> cache = createCache(new MutableConfiguration<String, Integer>()
         .setTypes(String.class, Integer.class)
@@ -218,7 +200,6 @@ class ConcurrencyTest extends BehaviourTestBase {
    */
   @Test
   void firstUseOfAFreshCacheFromManyThreadsHasExactlyOnePutIfAbsentWinner() throws Exception {
-    assumeNoFirstUseGenerationRace();
     for (int round = 1; round <= 20; round++) {
       Cache<String, Integer> cache = createCache(new MutableConfiguration<String, Integer>()
           .setTypes(String.class, Integer.class));
