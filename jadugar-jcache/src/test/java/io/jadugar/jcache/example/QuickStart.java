@@ -1,5 +1,10 @@
 package io.jadugar.jcache.example;
 
+import io.jadugar.jcache.EntryInfo;
+import io.jadugar.jcache.EntryOptions;
+import io.jadugar.jcache.JadugarCache;
+import io.jadugar.jcache.VendorEvent;
+import io.jadugar.jcache.configuration.JadugarConfiguration;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +86,33 @@ public final class QuickStart {
     out.println("users statistics: hits=" + mbeans.getAttribute(stats, "CacheHits")
         + " misses=" + mbeans.getAttribute(stats, "CacheMisses")
         + " hit%=" + mbeans.getAttribute(stats, "CacheHitPercentage"));
+
+    // 5. beyond JSR-107: the same cache through Jadugar's own interface
+    JadugarCache<String, String> vendor = greetings.unwrap(JadugarCache.class);
+    vendor.put("otp", "917305", EntryOptions.ttl(java.time.Duration.ofMillis(300)).withMetadata("sent-by", "sms"));
+    EntryInfo<String, String> otp = vendor.getEntry("otp");
+    out.println("getEntry(otp) = " + otp.value() + " " + otp.metadata() + ", expires within 300 ms: "
+        + (otp.expiresAt().toEpochMilli() - System.currentTimeMillis() <= 300));
+    Thread.sleep(400);
+    out.println("get(otp) after 400 ms = " + vendor.get("otp"));
+
+    // an entry the memory store's bound pushes out is a vendor event (JSR-107 has none for it)
+    JadugarCache<Integer, String> recent = manager.createCache("recent",
+        new JadugarConfiguration<Integer, String>().setMaximumSize(2).setTypes(Integer.class, String.class))
+        .unwrap(JadugarCache.class);
+    java.util.concurrent.atomic.AtomicInteger evicted = new java.util.concurrent.atomic.AtomicInteger();
+    recent.addVendorListener(event -> {
+      if (event.type() == VendorEvent.Type.EVICTED) {
+        evicted.incrementAndGet();
+      }
+    });
+    for (int i = 0; i < 5; i++) {
+      recent.put(i, "page-" + i);
+    }
+    for (int waited = 0; evicted.get() < 3 && waited < 5000; waited += 10) {
+      Thread.sleep(10); // listeners hear vendor events on another thread
+    }
+    out.println("evicted from recent: " + evicted.get());
 
     manager.close();
   }

@@ -23,6 +23,9 @@ class QuickStartTest {
         "get(token) after 700 ms = null",
         "get(42) = user-42 (loaded)",
         "get(42) again = user-42 (loaded)",
-        "users statistics: hits=1 misses=1 hit%=50.0"), lines);
+        "users statistics: hits=1 misses=1 hit%=50.0",
+        "getEntry(otp) = 917305 {sent-by=sms}, expires within 300 ms: true",
+        "get(otp) after 400 ms = null",
+        "evicted from recent: 3"), lines);
   }
 }
