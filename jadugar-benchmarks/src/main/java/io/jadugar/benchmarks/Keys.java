@@ -34,6 +34,11 @@ public final class Keys {
   static final int SEQUENCE_MASK = SEQUENCE - 1;
   static final int BULK_SETS = 64;
 
+  /** Key {@code i}, boxed once before the measurement. */
+  public static Integer key(int i) {
+    return KEYS[i];
+  }
+
   /** Boxed keys 0 .. UNIVERSE-1; keys below HOT are the ones present from the start. */
   static final Integer[] KEYS = new Integer[UNIVERSE];
   /** Uniformly drawn present keys, in random order, so reads do not walk the table in order. */
@@ -89,7 +94,7 @@ public final class Keys {
   private Keys() {}
 
   /** A value for key {@code k} (present keys only). */
-  static Payload valueOf(int k) {
+  public static Payload valueOf(int k) {
     return VALUES[k];
   }
 
