@@ -45,6 +45,12 @@ public interface JadugarCache<K, V> extends Cache<K, V> {
   void removeVendorListener(VendorEventListener listener);
 
   /**
+   * The cache's metrics now: latency per kind of operation with percentiles, the JSR-107 counts,
+   * corrupt entries. Recorded while statistics are enabled ({@code setStatisticsEnabled}).
+   */
+  MetricsSnapshot metrics();
+
+  /**
    * Returns when the asynchronous work this cache has accepted is done. Nothing in Jadugar's core
    * is asynchronous yet, so it returns at once; write-back fills it in.
    */

@@ -891,6 +891,11 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   }
 
   @Override
+  public io.jadugar.jcache.MetricsSnapshot metrics() {
+    return statistics.snapshot(name);
+  }
+
+  @Override
   public void flush() {
     requireOpen();
     // nothing in the core is asynchronous yet: write-back fills this in

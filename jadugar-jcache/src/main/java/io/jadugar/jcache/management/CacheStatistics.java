@@ -18,6 +18,9 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   private final LongAdder putNanos = new LongAdder();
   private final LongAdder removeNanos = new LongAdder();
   private final LongAdder corrupt = new LongAdder();
+  private final LatencyHistogram getLatency = new LatencyHistogram();
+  private final LatencyHistogram putLatency = new LatencyHistogram();
+  private final LatencyHistogram removeLatency = new LatencyHistogram();
 
   /** Counts {@code n} hits. */
   public void hits(long n) {
@@ -57,16 +60,19 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   /** Adds time spent reading. */
   public void getTime(long nanos) {
     getNanos.add(nanos);
+    getLatency.record(nanos);
   }
 
   /** Adds time spent writing. */
   public void putTime(long nanos) {
     putNanos.add(nanos);
+    putLatency.record(nanos);
   }
 
   /** Adds time spent removing. */
   public void removeTime(long nanos) {
     removeNanos.add(nanos);
+    removeLatency.record(nanos);
   }
 
   @Override
@@ -79,6 +85,20 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     getNanos.reset();
     putNanos.reset();
     removeNanos.reset();
+    getLatency.clear();
+    putLatency.clear();
+    removeLatency.clear();
+  }
+
+  /** These statistics with latency percentiles, for {@code cache}. */
+  public io.jadugar.jcache.MetricsSnapshot snapshot(String cache) {
+    java.util.Map<String, io.jadugar.jcache.LatencySnapshot> latency = new java.util.LinkedHashMap<>();
+    latency.put("get", getLatency.snapshot());
+    latency.put("put", putLatency.snapshot());
+    latency.put("remove", removeLatency.snapshot());
+    return new io.jadugar.jcache.MetricsSnapshot(cache, java.util.Collections.unmodifiableMap(latency),
+        getCacheHits(), getCacheMisses(), getCachePuts(), getCacheRemovals(), getCacheEvictions(),
+        getCorruptEntries(), java.time.Instant.now());
   }
 
   @Override
