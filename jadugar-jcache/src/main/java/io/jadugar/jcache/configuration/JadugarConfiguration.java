@@ -26,6 +26,8 @@ public class JadugarConfiguration<K, V> extends MutableConfiguration<K, V> {
   public static final String MAXIMUM_SIZE_KEY = "jadugar.memory.maximum-size";
 
   private final TreeMap<String, String> settings = new TreeMap<>();
+  /** Not part of the configuration's identity and not serialized: a cache of this JVM reads it. */
+  private transient java.time.Clock clock;
 
   /** A configuration with the JSR-107 defaults and no Jadugar settings. */
   public JadugarConfiguration() {}
@@ -35,7 +37,24 @@ public class JadugarConfiguration<K, V> extends MutableConfiguration<K, V> {
     super(configuration);
     if (configuration instanceof JadugarConfiguration) {
       settings.putAll(((JadugarConfiguration<K, V>) configuration).settings);
+      clock = ((JadugarConfiguration<K, V>) configuration).clock;
     }
+  }
+
+  /**
+   * The clock every expiry decision of the cache reads (creation, update and access times, whether
+   * an entry has expired); the system clock by default. A test can move a clock of its own instead
+   * of sleeping. The store's own expiry (Caffeine, Redis {@code PXAT}, memcached's exptime) follows
+   * real time from the times this clock gave.
+   */
+  public JadugarConfiguration<K, V> setClock(java.time.Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** The clock of {@link #setClock}, or the system clock. */
+  public java.time.Clock getClock() {
+    return clock == null ? java.time.Clock.systemUTC() : clock;
   }
 
   /** Sets any {@code jadugar.*} key for this cache. */

@@ -88,6 +88,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   /** How long close() waits for running loads before it closes the loader anyway. */
   private static final long CLOSE_WAIT_SECONDS = 10;
   private final Runnable onClose;
+  /** Every expiry decision reads this clock, so that a test can move time instead of sleeping. */
+  private final java.time.Clock clock;
   /** Whether the store's compute runs its function once: then the writer needs no key lock. */
   private final boolean computesOnce;
   private final ExpiryCalculator expiry;
@@ -126,6 +128,9 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     this.codec = codec;
     this.executor = executor;
     this.onClose = onClose;
+    this.clock = configuration instanceof io.jadugar.jcache.configuration.JadugarConfiguration
+        ? ((io.jadugar.jcache.configuration.JadugarConfiguration<K, V>) configuration).getClock()
+        : java.time.Clock.systemUTC();
     this.keyType = configuration.getKeyType();
     this.valueType = configuration.getValueType();
     this.expiry = new ExpiryCalculator(configuration.getExpiryPolicyFactory().create());
@@ -327,7 +332,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     if (!returnOld && (eternal || options.ttl() != null) && writer == null && !events.hasListeners()) {
       // nothing needs the entry this put replaces: a plain write, one round trip on a remote store
       store.put(new StoreEntry(storeKey, storeValue, options.ttl() == null ? StoreEntry.ETERNAL
-          : ownExpiry(System.currentTimeMillis(), options)));
+          : ownExpiry(clock.millis(), options)));
       if (statisticsEnabled) {
         countPut(start);
       }
@@ -424,7 +429,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     boolean needsCurrent = events.hasListeners(EventType.CREATED) || events.hasListeners(EventType.UPDATED)
         || events.hasListeners(EventType.EXPIRED) || (!eternal && options.ttl() == null);
     Map<Object, StoreEntry> existing = needsCurrent && n > 0 ? store.getAll(Arrays.asList(storeKeys)) : Map.of();
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     List<StoreEntry> writes = new ArrayList<>(n);
     // what each key held, sorted as every other operation sorts it, and whether it was written
     Outcome[] found = existing.isEmpty() ? null : new Outcome[n];
@@ -943,7 +948,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     @Override
     public boolean hasNext() {
       requireOpen();
-      long now = System.currentTimeMillis();
+      long now = clock.millis();
       while (next == null && entries.hasNext()) {
         StoreEntry e = entries.next();
         K key = expired(e, now) ? null : keyOf(e);
@@ -1196,7 +1201,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
    * the write overwrites or drops) or live, and returns the time the attempt runs at.
    */
   private long begin(Outcome o, StoreEntry current) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     o.expired = null;
     o.corrupt = null;
     o.live = null;
@@ -1339,7 +1344,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       return false;
     }
     if ((entry.expireAt() != StoreEntry.ETERNAL || checks.length != 0)
-        && expired(entry, System.currentTimeMillis())) {
+        && expired(entry, clock.millis())) {
       if (settle && store.remove(entry) && events.hasListeners(EventType.EXPIRED)) {
         V value = valueOf(key, entry, false);
         events.publish(EventType.EXPIRED, key, value, value);
@@ -1401,13 +1406,13 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   /** The value as the store holds it, with the metadata of {@code options} if they carry any. */
   private Object encodeValue(Object value, EntryOptions options) {
     return options.metadata().isEmpty() ? codec.encodeValue(value)
-        : codec.encodeValue(value, new EntryMetadata(System.currentTimeMillis(), options.metadata()));
+        : codec.encodeValue(value, new EntryMetadata(clock.millis(), options.metadata()));
   }
 
   /** Applies the access expiry to an entry just read, when the policy can change it. */
   private void touch(StoreEntry entry) {
     if (accessExpiry) {
-      long expireAt = expiry.onAccess(System.currentTimeMillis(), entry.expireAt());
+      long expireAt = expiry.onAccess(clock.millis(), entry.expireAt());
       if (expireAt != entry.expireAt()) {
         // a concurrent write has set its own expiry: losing this race is fine
         store.replace(entry, entry.withExpireAt(expireAt));
