@@ -347,28 +347,10 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       if (live == null && expireAt <= now) {
         return null;
       }
-      o.wrote = true;
-      return new StoreEntry(storeKey, storeValue, expireAt);
+      return writes(o, value, new StoreEntry(storeKey, storeValue, expireAt));
     });
-    V old = o.live == null ? null
-        : returnOld || events.hasListeners(EventType.UPDATED) ? liveValue(o) : null;
-    if (statisticsEnabled) {
-      if (returnOld) {
-        count(o.live != null);
-      }
-      if (o.wrote) {
-        countPut(start);
-      }
-    }
-    publishExpired(key, o);
-    if (o.wrote) {
-      if (o.live == null) {
-        events.publish(EventType.CREATED, key, value, null);
-      } else {
-        events.publish(EventType.UPDATED, key, value, old);
-      }
-    }
-    return returnOld ? old : null;
+    complete(key, o, returnOld, true, start);
+    return returnOld && o.live != null ? liveValue(o) : null;
   }
 
   @Override
@@ -515,26 +497,14 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       }
       write(o, key, value);
       long expireAt = writeExpiry(options, now, null);
-      o.result = Boolean.TRUE;
       if (expireAt <= now) {
         return null;
       }
-      o.wrote = true;
-      return new StoreEntry(storeKey, storeValue, expireAt);
+      return writes(o, value, new StoreEntry(storeKey, storeValue, expireAt));
     });
-    boolean absent = o.result != null;
-    if (statisticsEnabled) {
-      count(!absent);
-      if (o.wrote) {
-        countPut(start);
-      }
-    }
-    publishExpired(key, o);
-    if (o.wrote) {
-      events.publish(EventType.CREATED, key, value, null);
-    }
+    complete(key, o, true, true, start);
     // an entry that would expire at once is not stored, so nothing was put (as the RI says)
-    return o.wrote;
+    return o.change == Change.CREATED;
   }
 
   @Override
@@ -543,10 +513,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     Objects.requireNonNull(key, "key");
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Outcome o = removeEntry(key);
-    if (statisticsEnabled && o.live != null) {
-      countRemoval(start);
-    }
-    publishRemoved(key, o);
+    complete(key, o, false, false, start);
     return o.live != null;
   }
 
@@ -556,15 +523,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     Objects.requireNonNull(key, "key");
     long start = statisticsEnabled ? System.nanoTime() : 0L;
     Outcome o = removeEntry(key);
-    V old = o.live == null ? null : liveValue(o);
-    if (statisticsEnabled) {
-      count(o.live != null);
-      if (o.live != null) {
-        countRemoval(start);
-      }
-    }
-    publishRemoved(key, o);
-    return old;
+    complete(key, o, true, false, start);
+    return o.live == null ? null : liveValue(o);
   }
 
   private Outcome removeEntry(K key) {
@@ -572,7 +532,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     computeWriting(o, codec.encodeKey(key), current -> {
       begin(o, current);
       delete(o, key);
-      return null;
+      return removes(o);
     });
     return o;
   }
@@ -594,20 +554,10 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
         return accessed(live, now);
       }
       delete(o, key);
-      o.wrote = true;
-      return null;
+      return removes(o);
     });
-    if (statisticsEnabled) {
-      count(o.live != null);
-      if (o.wrote) {
-        countRemoval(start);
-      }
-    }
-    publishExpired(key, o);
-    if (o.wrote) {
-      events.publish(EventType.REMOVED, key, oldValue, oldValue);
-    }
-    return o.wrote;
+    complete(key, o, true, false, start);
+    return o.change == Change.REMOVED;
   }
 
   @Override
@@ -652,24 +602,14 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
         return accessed(live, now);
       }
       write(o, key, value);
-      o.wrote = true;
-      return new StoreEntry(storeKey, storeValue, expiry.onUpdate(now, live.expireAt()));
+      return writes(o, value, new StoreEntry(storeKey, storeValue, expiry.onUpdate(now, live.expireAt())));
     });
-    V old = o.wrote && (returnOld || events.hasListeners(EventType.UPDATED)) ? liveValue(o) : null;
-    if (statisticsEnabled) {
-      count(o.live != null);
-      if (o.wrote) {
-        countPut(start);
-      }
-    }
-    publishExpired(key, o);
-    if (o.wrote) {
-      events.publish(EventType.UPDATED, key, value, old);
-    }
+    complete(key, o, true, true, start);
+    boolean replaced = o.change == Change.UPDATED;
     if (returnOld) {
-      return old;
+      return replaced ? liveValue(o) : null;
     }
-    return o.wrote ? (V) Boolean.TRUE : null;
+    return replaced ? (V) Boolean.TRUE : null;
   }
 
   @Override
@@ -727,7 +667,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       for (Map.Entry<Object, StoreEntry> r : removed.entrySet()) {
         K key = byStoreKey.get(r.getKey());
         begin(o, r.getValue());
-        publishRemoved(key, o);
+        publishExpired(key, o);
+        publishRemoval(key, o);
         if (o.live != null) {
           live++;
         }
@@ -783,42 +724,22 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
           if (expireAt <= now) {
             return null;
           }
-          o.wrote = true;
-          return new StoreEntry(storeKey, codec.encodeValue(entry.value()), expireAt);
+          return writes(o, entry.value(), new StoreEntry(storeKey, codec.encodeValue(entry.value()), expireAt));
         }
         case UPDATE:
           write(o, key, entry.value());
-          o.wrote = true;
-          return new StoreEntry(storeKey, codec.encodeValue(entry.value()),
-              expiry.onUpdate(now, live.expireAt()));
+          return writes(o, entry.value(), new StoreEntry(storeKey, codec.encodeValue(entry.value()),
+              expiry.onUpdate(now, live.expireAt())));
         case REMOVE:
           delete(o, key);
-          return null;
+          return removes(o);
         case NONE:
         default:
           return live == null ? null : current;
       }
     });
-    @SuppressWarnings("unchecked")
-    ProcessorEntry<K, V> entry = (ProcessorEntry<K, V>) o.processed;
-    if (statisticsEnabled) {
-      count(o.live != null);
-      if (o.wrote && entry.operation() != ProcessorEntry.Operation.LOAD) {
-        countPut(start);
-      } else if (entry.operation() == ProcessorEntry.Operation.REMOVE && o.live != null) {
-        countRemoval(start);
-      }
-    }
-    publishExpired(key, o);
-    if (o.wrote) {
-      if (o.live == null) {
-        events.publish(EventType.CREATED, key, entry.value(), null);
-      } else {
-        events.publish(EventType.UPDATED, key, entry.value(), entry.existing());
-      }
-    } else if (entry.operation() == ProcessorEntry.Operation.REMOVE && o.live != null) {
-      events.publish(EventType.REMOVED, key, entry.existing(), entry.existing());
-    }
+    // a value the processor loaded is stored, not put: no put counted
+    complete(key, o, true, o.processed.operation() != ProcessorEntry.Operation.LOAD, start);
     @SuppressWarnings("unchecked")
     T result = (T) o.result;
     return result;
@@ -1186,7 +1107,9 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     StoreEntry live;
     /** The live entry's value, once decoded. */
     Object liveValue;
-    boolean wrote;
+    /** What the attempt changes, and the value it writes. */
+    Change change;
+    Object newValue;
     Object result;
     ProcessorEntry<?, ?> processed;
     /** What this operation has told the writer, over all its attempts: a value, or {@link #DELETED}. */
@@ -1206,7 +1129,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     o.corrupt = null;
     o.live = null;
     o.liveValue = null;
-    o.wrote = false;
+    o.change = Change.NONE;
+    o.newValue = null;
     o.result = null;
     o.processed = null;
     if (current != null) {
@@ -1426,6 +1350,58 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     return expireAt == live.expireAt() ? live : live.withExpireAt(expireAt);
   }
 
+  /** What one compute changes in the store. */
+  private enum Change { NONE, CREATED, UPDATED, REMOVED }
+
+  /** Records that the attempt writes {@code value} (a creation unless a live entry was there); returns {@code next}. */
+  private StoreEntry writes(Outcome o, Object value, StoreEntry next) {
+    o.change = o.live == null ? Change.CREATED : Change.UPDATED;
+    o.newValue = value;
+    return next;
+  }
+
+  /** Records that the attempt removes the entry (a removal only if a live one was there); returns null. */
+  private static StoreEntry removes(Outcome o) {
+    o.change = o.live == null ? Change.NONE : Change.REMOVED;
+    return null;
+  }
+
+  /**
+   * The one step after a store commits a compute: statistics (a hit or miss where the operation
+   * reads, {@code countsRead}; a put where a write counts as one, {@code countsPut}; a removal),
+   * then what the compute found on its way (an expired or corrupt entry), then the event of its
+   * change, with the old value where listeners ask for it.
+   */
+  @SuppressWarnings("unchecked")
+  private void complete(K key, Outcome o, boolean countsRead, boolean countsPut, long start) {
+    Change change = o.change;
+    if (statisticsEnabled) {
+      if (countsRead) {
+        count(o.live != null);
+      }
+      if (change == Change.REMOVED) {
+        countRemoval(start);
+      } else if (change != Change.NONE && countsPut) {
+        countPut(start);
+      }
+    }
+    publishExpired(key, o);
+    switch (change) {
+      case CREATED:
+        events.publish(EventType.CREATED, key, (V) o.newValue, null);
+        break;
+      case UPDATED:
+        events.publish(EventType.UPDATED, key, (V) o.newValue,
+            events.hasListeners(EventType.UPDATED) ? liveValue(o) : null);
+        break;
+      case REMOVED:
+        publishRemoval(key, o);
+        break;
+      default:
+        break;
+    }
+  }
+
   /** Reports what the compute found: an expired entry (an event) or a corrupt one (a count). */
   private void publishExpired(K key, Outcome o) {
     if (o.corrupt != null) {
@@ -1437,13 +1413,14 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     }
   }
 
-  private void publishRemoved(K key, Outcome o) {
-    publishExpired(key, o);
+  /** The REMOVED event of the live entry a compute removed. */
+  private void publishRemoval(K key, Outcome o) {
     if (o.live != null && events.hasListeners(EventType.REMOVED)) {
       V old = liveValue(o);
       events.publish(EventType.REMOVED, key, old, old);
     }
   }
+
 
   /**
    * Tells the writer of {@code value} unless this operation already did on an attempt that lost a
@@ -1535,16 +1512,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       if (live == null && expireAt <= now) {
         return null;
       }
-      o.wrote = true;
-      return new StoreEntry(storeKey, storeValue, expireAt);
+      return writes(o, value, new StoreEntry(storeKey, storeValue, expireAt));
     });
-    publishExpired(key, o);
-    if (o.wrote) {
-      if (o.live == null) {
-        events.publish(EventType.CREATED, key, value, null);
-      } else {
-        events.publish(EventType.UPDATED, key, value, liveValue(o));
-      }
-    }
+    complete(key, o, false, false, 0L);
   }
 }
