@@ -132,4 +132,17 @@ public interface Store extends AutoCloseable {
   default void close() {
     disconnect();
   }
+
+  // ---------------------------------------------------------------- health (vendor API)
+
+  /**
+   * The health of this cache's store, waiting at most {@code timeout}: a remote store answers with
+   * its client's check of every server ({@link StoreClient#health}), an embedded one with its size
+   * and bound. By default: {@code UP} when {@link #isConnected()}, else {@code DOWN}, no servers.
+   */
+  default io.jadugar.jcache.health.HealthReport health(java.time.Duration timeout) {
+    return new io.jadugar.jcache.health.HealthReport(isConnected() ? io.jadugar.jcache.health.HealthStatus.UP
+        : io.jadugar.jcache.health.HealthStatus.DOWN, "unknown", java.util.List.of(), java.util.Map.of(),
+        java.time.Instant.now());
+  }
 }

@@ -1,0 +1,166 @@
+package io.jadugar.jcache.health;
+
+import static io.jadugar.jcache.health.HealthFixture.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jadugar.jcache.JadugarManager;
+import io.jadugar.jcache.store.redis.RedisServer;
+import java.util.List;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import org.junit.jupiter.api.Test;
+
+/** Health, connect/disconnect and state events of the Redis store, on a real server and a real 3-master Cluster. */
+class RedisHealthTest {
+
+  private static CacheManager single(RedisServer server) {
+    return manager("redis", "jadugar.store", "redis", "jadugar.redis.address", server.address(),
+        "jadugar.redis.timeout", "1s", "jadugar.redis.connect-timeout", "1s");
+  }
+
+  private static String hostPort(RedisServer s) {
+    return "127.0.0.1:" + s.port();
+  }
+
+  @Test
+  void aLiveServerIsUpWithAMeasuredRoundTrip() throws Exception {
+    try (RedisServer server = RedisServer.launch()) {
+      CacheManager m = single(server);
+      try {
+        Cache<String, String> c = m.createCache("up", strings());
+        c.put("k", "v");
+        HealthReport r = timed(jadugar(m));
+        assertAllUp(r, "redis", 1);
+        assertEquals(hostPort(server), r.servers().get(0).address());
+        assertEquals("single", r.details().get("mode"));
+        // the cache's own store answers with the same check
+        assertAllUp(store(c).health(TIMEOUT), "redis", 1);
+      } finally {
+        m.close();
+      }
+    }
+  }
+
+  @Test
+  void aKilledServerIsDownWithinTheTimeoutAndUpAgainWhenItReturns() throws Exception {
+    try (RedisServer server = RedisServer.launch()) {
+      CacheManager m = single(server);
+      try {
+        JadugarManager j = jadugar(m);
+        Recorder events = new Recorder();
+        j.addStoreStateListener(events);
+        Cache<String, String> c = m.createCache("down", strings());
+        c.put("k", "v");
+        server.stop();
+        // the first check after the kill already says so, within its timeout
+        HealthReport down = timed(j);
+        assertEquals(HealthStatus.DOWN, down.status(), down.toString());
+        assertSilent(down, hostPort(server));
+        events.await("down " + hostPort(server), 10);
+        server.start();
+        awaitHealth(j, 30, r -> r.status() == HealthStatus.UP);
+        events.await("up " + hostPort(server), 30);
+        assertTrue(events.heard.indexOf("down " + hostPort(server)) < events.heard.indexOf("up " + hostPort(server)),
+            events.heard.toString());
+        // the error stays on record after the server is back, with its time
+        assertSilentBefore(timed(j), hostPort(server));
+      } finally {
+        m.close();
+      }
+    }
+  }
+
+  /** The server answers now, and its last error is still reported. */
+  private static void assertSilentBefore(HealthReport r, String address) {
+    ServerHealth s = r.server(address);
+    assertTrue(s.answered() && s.lastError() != null && s.lastErrorAt() != null, s.toString());
+  }
+
+  @Test
+  void disconnectFailsOperationsAtOnceAndConnectBringsTheSameCacheBack() throws Exception {
+    try (RedisServer server = RedisServer.launch()) {
+      CacheManager m = single(server);
+      try {
+        Cache<String, String> c = m.createCache("lifecycle", strings());
+        disconnectAndReconnect(m, c);
+        // the entry written before the disconnect was in Redis all along
+        assertTrue(server.cli("KEYS", "*lifecycle*").contains("before"), server.cli("KEYS", "*"));
+        assertAllUp(timed(jadugar(m)), "redis", 1);
+      } finally {
+        m.close();
+      }
+    }
+  }
+
+  @Test
+  void listenersOfACacheHearOtherManagersAgainAfterAReconnect() throws Exception {
+    try (RedisServer server = RedisServer.launch()) {
+      CacheManager m = single(server);
+      CacheManager other = single(server);
+      try {
+        Cache<String, String> c = m.createCache("heard", strings());
+        List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+        c.registerCacheEntryListener(new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
+            javax.cache.configuration.FactoryBuilder.factoryOf(new CreatedKeys(created)), null, false, true));
+        jadugar(m).disconnect();
+        jadugar(m).connect();
+        other.createCache("heard", strings()).put("from-elsewhere", "v");
+        awaitTrue(() -> created.contains("from-elsewhere"), 10, created::toString);
+      } finally {
+        m.close();
+        other.close();
+      }
+    }
+  }
+
+  /** Records the keys of created events. */
+  static final class CreatedKeys implements javax.cache.event.CacheEntryCreatedListener<String, String>,
+      java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final transient List<String> keys;
+
+    CreatedKeys(List<String> keys) {
+      this.keys = keys;
+    }
+
+    @Override
+    public void onCreated(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
+      events.forEach(e -> keys.add(e.getKey()));
+    }
+  }
+
+  @Test
+  void aClusterIsUpOnEveryMasterAndDegradedWhenOneIsKilled() throws Exception {
+    try (RedisServer.Cluster cluster = RedisServer.Cluster.launch()) {
+      CacheManager m = manager("redis-cluster", "jadugar.store", "redis", "jadugar.redis.cluster.nodes",
+          cluster.addresses(), "jadugar.redis.timeout", "1s", "jadugar.redis.connect-timeout", "1s");
+      try {
+        JadugarManager j = jadugar(m);
+        Recorder events = new Recorder();
+        j.addStoreStateListener(events);
+        m.createCache("spread", strings()).put("k", "v");
+        HealthReport up = timed(j);
+        assertAllUp(up, "redis", 3);
+        assertEquals("ok", up.details().get("clusterState"), up.toString());
+        for (RedisServer n : cluster.nodes()) {
+          assertTrue(up.server(hostPort(n)) != null, hostPort(n) + " in " + up);
+        }
+        RedisServer lost = cluster.nodes().get(1);
+        lost.stop();
+        // no replica can take over: the lost master's slots have no server, the others serve theirs
+        HealthReport degraded = timed(j);
+        assertEquals(HealthStatus.DEGRADED, degraded.status(), degraded.toString());
+        assertSilent(degraded, hostPort(lost));
+        for (RedisServer n : cluster.nodes()) {
+          if (n != lost) {
+            assertTrue(degraded.server(hostPort(n)).answered(), degraded.toString());
+          }
+        }
+        events.await("down " + hostPort(lost), 10);
+      } finally {
+        m.close();
+      }
+    }
+  }
+}
