@@ -438,7 +438,8 @@ final class MemcachedConnection implements StoreClient {
     }
     MemcachedClient client = pool.clients()[0];
     Map<SocketAddress, MemcachedNode> nodes = new LinkedHashMap<>();
-    for (MemcachedNode node : pool.locators()[0].getAll()) {
+    // the client's own nodes: getNodeLocator()'s copies are read-only and take no request
+    for (MemcachedNode node : client.getConnection().getLocator().getAll()) {
       nodes.put(node.getSocketAddress(), node);
     }
     List<MemcachedNode> active = new ArrayList<>();
