@@ -62,9 +62,22 @@ class MemcachedHealthTest {
     CacheManager m = on(servers);
     try {
       JadugarManager j = jadugar(m);
+      // a listener that fails neither breaks the connection nor silences the next listener
+      j.addStoreStateListener(new io.jadugar.jcache.spi.StoreStateListener() {
+        @Override
+        public void down(String address, Throwable cause) {
+          throw new IllegalStateException("a failing listener");
+        }
+
+        @Override
+        public void up(String address) {
+          throw new IllegalStateException("a failing listener");
+        }
+      });
       Recorder events = new Recorder();
       j.addStoreStateListener(events);
-      m.createCache("down", strings()).put("k", "v");
+      Cache<String, String> c = m.createCache("down", strings());
+      c.put("k", "v");
       server.stop();
       HealthReport down = timed(j);
       assertEquals(HealthStatus.DOWN, down.status(), down.toString());
@@ -73,6 +86,8 @@ class MemcachedHealthTest {
       server.start();
       awaitHealth(j, 30, r -> r.status() == HealthStatus.UP);
       events.await("up " + server.hostPort(), 30);
+      c.put("k", "again"); // the connection the listeners were told about works
+      assertEquals("again", c.get("k"));
     } finally {
       m.close();
       closeAll(servers);

@@ -78,6 +78,34 @@ class RedisHealthTest {
   }
 
   @Test
+  void aManagerOnTwoKindsOfStoreJoinsTheirReportsAndIsDegradedWhenOneIsDown() throws Exception {
+    try (RedisServer server = RedisServer.launch()) {
+      CacheManager m = single(server);
+      try {
+        m.createCache("remote", strings()).put("k", "v");
+        Cache<String, String> local = m.createCache("local",
+            new io.jadugar.jcache.configuration.JadugarConfiguration<String, String>().setStore("memory")
+                .setTypes(String.class, String.class));
+        local.put("k", "v");
+        HealthReport up = timed(jadugar(m));
+        assertEquals(HealthStatus.UP, up.status(), up.toString());
+        assertEquals(java.util.Set.of("redis", "memory"), up.details().keySet(), up.toString());
+        assertTrue(up.store().equals("redis+memory") || up.store().equals("memory+redis"), up.store());
+        assertEquals(1, up.servers().size(), up.toString());
+        server.stop();
+        HealthReport half = timed(jadugar(m));
+        // the memory caches still serve: the manager half works
+        assertEquals(HealthStatus.DEGRADED, half.status(), half.toString());
+        assertEquals(HealthStatus.DOWN, ((HealthReport) half.details().get("redis")).status());
+        assertEquals(HealthStatus.UP, ((HealthReport) half.details().get("memory")).status());
+        assertEquals("v", local.get("k"));
+      } finally {
+        m.close();
+      }
+    }
+  }
+
+  @Test
   void disconnectFailsOperationsAtOnceAndConnectBringsTheSameCacheBack() throws Exception {
     try (RedisServer server = RedisServer.launch()) {
       CacheManager m = single(server);
