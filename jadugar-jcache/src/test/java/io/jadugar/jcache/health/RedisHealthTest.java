@@ -186,9 +186,25 @@ class RedisHealthTest {
           }
         }
         events.await("down " + hostPort(lost), 10);
+        // once the others mark it failed (cluster-node-timeout), the cluster itself says it lacks slots
+        RedisServer alive = cluster.nodes().get(0);
+        awaitTrue(() -> cli(alive, "CLUSTER", "INFO").contains("cluster_state:fail"), 30, () -> "cluster_state:fail");
+        HealthReport failed = timed(j);
+        // Redisson keeps the failed master in its view (no replica replaced it): still named, still silent
+        assertEquals(HealthStatus.DEGRADED, failed.status(), failed.toString());
+        assertSilent(failed, hostPort(lost));
+        assertEquals("fail", failed.details().get("clusterState"), failed.toString());
       } finally {
         m.close();
       }
+    }
+  }
+
+  private static String cli(RedisServer s, String... args) {
+    try {
+      return s.cli(args);
+    } catch (java.io.IOException e) {
+      return e.toString();
     }
   }
 }
