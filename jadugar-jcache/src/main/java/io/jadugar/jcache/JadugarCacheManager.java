@@ -6,18 +6,27 @@ import io.jadugar.jcache.configuration.Setting;
 import io.jadugar.jcache.configuration.Settings;
 import io.jadugar.jcache.codec.Codecs;
 import io.jadugar.jcache.engine.EngineCache;
+import io.jadugar.jcache.health.HealthReport;
+import io.jadugar.jcache.health.HealthStatus;
+import io.jadugar.jcache.health.ServerHealth;
 import io.jadugar.jcache.spi.StoreClient;
 import io.jadugar.jcache.spi.StoreFactory;
 import io.jadugar.jcache.spi.StoreOptions;
+import io.jadugar.jcache.spi.StoreStateListener;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,9 +44,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Jadugar's {@link CacheManager}: owns its caches, one shared client per store kind, and the
- * threads that run asynchronous listeners and {@code loadAll}.
+ * threads that run asynchronous listeners and {@code loadAll}. Its vendor API,
+ * {@link JadugarManager}, is reached by {@code unwrap(JadugarManager.class)}.
  */
-public final class JadugarCacheManager implements CacheManager {
+public final class JadugarCacheManager implements CacheManager, JadugarManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(JadugarCacheManager.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -49,6 +59,8 @@ public final class JadugarCacheManager implements CacheManager {
   private final Settings settings;
   private final Map<String, EngineCache<?, ?>> caches = new ConcurrentHashMap<>();
   private final Map<String, StoreClient> clients = new ConcurrentHashMap<>();
+  /** Store state listeners, also given to the clients of store kinds connected later. */
+  private final List<StoreStateListener> stateListeners = new CopyOnWriteArrayList<>();
   private final ExecutorService executor;
   private volatile boolean closed;
 
@@ -114,7 +126,7 @@ public final class JadugarCacheManager implements CacheManager {
       if (caches.containsKey(cacheName)) {
         throw new CacheException("A cache named " + cacheName + " already exists");
       }
-      StoreClient client = clients.computeIfAbsent(factory.name(), n -> factory.connect(uri, settings));
+      StoreClient client = clients.computeIfAbsent(factory.name(), n -> connectWithListeners(factory));
       EngineCache<K, V> cache = new EngineCache<>(this, cacheName, copy,
           (listener, expire) -> client.open(new StoreOptions(cacheName, cacheSettings, listener, classLoader, expire)),
           Codecs.forCache(factory.representation(), copy.isStoreByValue(), cacheSettings, classLoader,
@@ -123,6 +135,14 @@ public final class JadugarCacheManager implements CacheManager {
       caches.put(cacheName, cache);
       return cache;
     }
+  }
+
+  private StoreClient connectWithListeners(StoreFactory factory) {
+    StoreClient client = factory.connect(uri, settings);
+    for (StoreStateListener l : stateListeners) {
+      client.addStateListener(l);
+    }
+    return client;
   }
 
   private static <K, V> MutableConfiguration<K, V> copyOf(Configuration<K, V> configuration) {
@@ -256,6 +276,96 @@ public final class JadugarCacheManager implements CacheManager {
       return clazz.cast(this);
     }
     throw new IllegalArgumentException("Cannot unwrap the cache manager to " + clazz.getName());
+  }
+
+  // ---------------------------------------------------------------- JadugarManager
+
+  @Override
+  public HealthReport health(Duration timeout) {
+    requireOpen();
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("A health check needs a positive timeout, not " + timeout);
+    }
+    Map<String, StoreClient> now = new LinkedHashMap<>(clients);
+    if (now.size() == 1) {
+      Map.Entry<String, StoreClient> only = now.entrySet().iterator().next();
+      return named(only.getKey(), only.getValue().health(timeout));
+    }
+    // several kinds: ask them side by side, so that the whole check still takes about one timeout
+    Map<String, CompletableFuture<HealthReport>> asked = new LinkedHashMap<>();
+    now.forEach((name, client) -> asked.put(name,
+        CompletableFuture.supplyAsync(() -> named(name, client.health(timeout)), executor)));
+    Instant checkedAt = Instant.now();
+    List<ServerHealth> servers = new ArrayList<>();
+    Map<String, Object> details = new LinkedHashMap<>();
+    HealthStatus worst = HealthStatus.UP;
+    boolean anyUp = false;
+    for (Map.Entry<String, CompletableFuture<HealthReport>> e : asked.entrySet()) {
+      HealthReport r = e.getValue().join();
+      servers.addAll(r.servers());
+      details.put(e.getKey(), r);
+      worst = worst.worst(r.status());
+      anyUp |= r.status() != HealthStatus.DOWN;
+    }
+    // one kind down while another serves is a manager that half works
+    HealthStatus status = worst == HealthStatus.DOWN && anyUp ? HealthStatus.DEGRADED : worst;
+    return new HealthReport(status, String.join("+", asked.keySet()), servers, details, checkedAt);
+  }
+
+  /** The report of the client of store kind {@code name}, named so even if the client's own default did not. */
+  private static HealthReport named(String name, HealthReport r) {
+    return name.equals(r.store()) ? r
+        : new HealthReport(r.status(), name, r.servers(), r.details(), r.checkedAt());
+  }
+
+  @Override
+  public void connect() {
+    requireOpen();
+    for (Map.Entry<String, StoreClient> e : clients.entrySet()) {
+      e.getValue().connect();
+    }
+  }
+
+  @Override
+  public void disconnect() {
+    requireOpen();
+    for (Map.Entry<String, StoreClient> e : clients.entrySet()) {
+      try {
+        e.getValue().disconnect();
+      } catch (RuntimeException ex) {
+        LOG.warn("Failed to disconnect the {} store of {}", e.getKey(), uri, ex);
+      }
+    }
+  }
+
+  @Override
+  public boolean isConnected() {
+    if (closed) {
+      return false;
+    }
+    for (StoreClient client : clients.values()) {
+      if (!client.isConnected()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void addStoreStateListener(StoreStateListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    stateListeners.add(listener);
+    for (StoreClient client : clients.values()) {
+      client.addStateListener(listener);
+    }
+  }
+
+  @Override
+  public void removeStoreStateListener(StoreStateListener listener) {
+    stateListeners.remove(listener);
+    for (StoreClient client : clients.values()) {
+      client.removeStateListener(listener);
+    }
   }
 
   private void requireOpen() {

@@ -1,7 +1,12 @@
 package io.jadugar.jcache.spi;
 
+import io.jadugar.jcache.health.HealthReport;
+import io.jadugar.jcache.health.HealthStatus;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -163,5 +168,17 @@ public interface Store extends AutoCloseable {
     }
     throw new UnsupportedOperationException(getClass().getName() + " computes by retrying and has no key lock: "
         + "it cannot give a CacheWriter each committed change exactly once");
+  }
+
+  // ---------------------------------------------------------------- health (vendor API)
+
+  /**
+   * The health of this cache's store, waiting at most {@code timeout}: a remote store answers with
+   * its client's check of every server ({@link StoreClient#health}), an embedded one with its size
+   * and bound. By default: {@code UP} when {@link #isConnected()}, else {@code DOWN}, no servers.
+   */
+  default HealthReport health(Duration timeout) {
+    return new HealthReport(isConnected() ? HealthStatus.UP : HealthStatus.DOWN, "unknown", List.of(),
+        Map.of(), Instant.now());
   }
 }

@@ -2,9 +2,14 @@ package io.jadugar.jcache.store.memcached;
 
 import io.jadugar.jcache.configuration.ConfigurationException;
 import io.jadugar.jcache.configuration.Settings;
+import io.jadugar.jcache.health.HealthReport;
+import io.jadugar.jcache.health.ServerHealth;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreClient;
 import io.jadugar.jcache.spi.StoreOptions;
+import io.jadugar.jcache.spi.StoreStateListener;
+import io.jadugar.jcache.store.DisconnectedException;
+import io.jadugar.jcache.store.ServerStates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,11 +17,17 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,15 +36,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.CacheException;
 import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.ConnectionObserver;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
+import net.spy.memcached.OperationFactory;
+import net.spy.memcached.ops.Operation;
+import net.spy.memcached.ops.OperationCallback;
+import net.spy.memcached.ops.OperationStatus;
+import net.spy.memcached.protocol.binary.BinaryOperationFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The memcached client(s) of one cache manager, shared by its caches. */
+/**
+ * The memcached client(s) of one cache manager, shared by its caches.
+ *
+ * <p>{@link #disconnect()} shuts the clients down and {@link #connect()} starts new ones on the same
+ * servers; the stores fetch the current client for every operation, so the caches opened before work
+ * on. The clients' connection events feed the {@link ServerStates}, which the health check and the
+ * state listeners read.
+ */
 final class MemcachedConnection implements StoreClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemcachedConnection.class);
@@ -46,6 +70,9 @@ final class MemcachedConnection implements StoreClient {
     t.setDaemon(true);
     return t;
   });
+
+  /** Builds the {@code version} requests of a health check (the clients speak the binary protocol). */
+  private static final OperationFactory HEALTH_OPS = new BinaryOperationFactory();
 
   static {
     // the client logs to stderr unless told otherwise; route it through SLF4J like the rest of Jadugar
@@ -65,20 +92,44 @@ final class MemcachedConnection implements StoreClient {
   volatile boolean hashWalks = true;
   /** Multi-get requests sent, one per server a batch touches. */
   final AtomicLong multiGets = new AtomicLong();
-  private final MemcachedClient[] clients;
-  private final NodeLocator[] locators;
+  private final URI uri;
+  private final long reconnectMillis;
+  private final int connections;
+  private final ServerStates states = new ServerStates("memcached");
 
-  MemcachedConnection(String serverList, Settings settings) {
+  /** The clients of one connect() and their copies of the ring (never null: kept while disconnected for ring lookups). */
+  private record Pool(MemcachedClient[] clients, NodeLocator[] locators) {}
+
+  private volatile Pool pool;
+  /** Whether the clients are open: false after disconnect() and close(). */
+  private volatile boolean open;
+  /** The clients of each connect() have their own number; events of older ones are ignored. */
+  private volatile int generation;
+  private boolean closed;
+
+  MemcachedConnection(URI uri, String serverList, Settings settings) {
+    this.uri = uri;
     this.servers = parseServers(serverList);
     this.timeoutMillis = millis(settings.get(MemcachedStoreFactory.OPERATION_TIMEOUT), 2500);
-    long reconnectMillis = millis(settings.get(MemcachedStoreFactory.RECONNECT_DELAY), 2000);
+    this.reconnectMillis = millis(settings.get(MemcachedStoreFactory.RECONNECT_DELAY), 2000);
     this.missOnFailure = "miss".equals(settings.get(MemcachedStoreFactory.FAILURE_MODE));
     this.skipOversized = "skip".equals(settings.get(MemcachedStoreFactory.OVERSIZED_VALUES));
+    this.connections = settings.get(MemcachedStoreFactory.CONNECTIONS).intValue();
     List<InetSocketAddress> up = probeServers();
     Long limit = settings.get(MemcachedStoreFactory.ITEM_SIZE_LIMIT);
     this.itemSizeLimit = limit != null ? limit : serverItemSizeLimit(up);
-    int n = settings.get(MemcachedStoreFactory.CONNECTIONS).intValue();
-    this.clients = new MemcachedClient[n];
+    this.pool = start(up);
+    this.open = true;
+    LOG.info("memcached store on {} (failure mode {}, item size limit {} bytes, {} connection(s) per server)",
+        servers, missOnFailure ? "miss" : "error", itemSizeLimit, connections);
+  }
+
+  /** Starts the clients, and waits a while for the connections to the servers that answered the probe. */
+  private Pool start(List<InetSocketAddress> up) {
+    int gen = ++generation;
+    ConnectionObserver observer = new Events(gen);
+    int n = connections;
+    MemcachedClient[] clients = new MemcachedClient[n];
     try {
       for (int i = 0; i < n; i++) {
         clients[i] = new MemcachedClient(new ConnectionFactoryBuilder()
@@ -92,22 +143,46 @@ final class MemcachedConnection implements StoreClient {
             .setFailureMode(FailureMode.Cancel)
             .setOpTimeout(timeoutMillis)
             .setMaxReconnectDelay(Math.max(1, (reconnectMillis + 999) / 1000))
+            .setInitialObservers(List.of(observer))
             .setDaemon(true)
             .build(), servers);
       }
     } catch (IOException e) {
-      close();
+      generation++;
+      shutdown(clients);
       throw new CacheException("Cannot start the memcached client for " + servers + ": " + e.getMessage(), e);
     }
     // getNodeLocator() copies the whole ketama ring on every call: take each client's copy once
     // (static mode: the ring never changes; its nodes report the live connection state)
-    this.locators = new NodeLocator[n];
+    NodeLocator[] locators = new NodeLocator[n];
     for (int i = 0; i < n; i++) {
       locators[i] = clients[i].getNodeLocator();
     }
-    awaitConnections(up.size());
-    LOG.info("memcached store on {} (failure mode {}, item size limit {} bytes, {} connection(s) per server)",
-        servers, missOnFailure ? "miss" : "error", itemSizeLimit, n);
+    awaitConnections(clients, up.size());
+    return new Pool(clients, locators);
+  }
+
+  /** The clients' connection events, kept while their clients are the current ones. */
+  private final class Events implements ConnectionObserver {
+    private final int gen;
+
+    Events(int gen) {
+      this.gen = gen;
+    }
+
+    @Override
+    public void connectionEstablished(SocketAddress sa, int reconnectCount) {
+      if (gen == generation) {
+        states.up(address(sa));
+      }
+    }
+
+    @Override
+    public void connectionLost(SocketAddress sa) {
+      if (gen == generation) {
+        states.down(address(sa), null);
+      }
+    }
   }
 
   /**
@@ -141,6 +216,13 @@ final class MemcachedConnection implements StoreClient {
     if (up.isEmpty()) {
       throw new CacheException("No memcached server is reachable: " + String.join("; ", down));
     }
+    for (CompletableFuture<ServerProbe> f : probes) {
+      ServerProbe p = f.join();
+      if (!p.ok()) {
+        // so that its first connection is heard as a server coming up
+        states.markDown(address(p.server()), p.problem());
+      }
+    }
     if (!down.isEmpty()) {
       LOG.warn("{}; the cache starts on the other servers, the client keeps trying to reconnect, and until then "
           + "the keys of the missing servers are misses and their writes fail", String.join("; ", down));
@@ -153,7 +235,7 @@ final class MemcachedConnection implements StoreClient {
    * Wait up to one operation timeout for the servers that answered the probe, so that a healthy
    * cluster starts healthy.
    */
-  private void awaitConnections(int expected) {
+  private void awaitConnections(MemcachedClient[] clients, int expected) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     for (MemcachedClient c : clients) {
       while (c.getAvailableServers().size() < expected && System.nanoTime() < deadline) {
@@ -172,13 +254,36 @@ final class MemcachedConnection implements StoreClient {
     return new MemcachedStore(this, options);
   }
 
-  /** One of the clients, spread over the calling threads. */
+  /**
+   * One of the clients, spread over the calling threads; fails at once, saying so, while the cache
+   * manager is disconnected.
+   */
   MemcachedClient client() {
+    if (!open) {
+      throw disconnected();
+    }
+    MemcachedClient[] clients = pool.clients();
     return clients.length == 1 ? clients[0] : clients[ThreadLocalRandom.current().nextInt(clients.length)];
+  }
+
+  /** The error of an operation while the cache manager is disconnected. */
+  DisconnectedException disconnected() {
+    return new DisconnectedException(uri, "memcached at " + hostPorts());
+  }
+
+  private String hostPorts() {
+    List<String> a = new ArrayList<>();
+    for (InetSocketAddress s : servers) {
+      a.add(address(s));
+    }
+    return String.join(",", a);
   }
 
   /** The node of {@code client} that holds {@code key}. */
   MemcachedNode primary(MemcachedClient client, String key) {
+    Pool p = pool;
+    MemcachedClient[] clients = p.clients();
+    NodeLocator[] locators = p.locators();
     for (int i = 0; i < clients.length; i++) {
       if (clients[i] == client) {
         return locators[i].getPrimary(key);
@@ -199,7 +304,7 @@ final class MemcachedConnection implements StoreClient {
         throw new IllegalStateException("no key " + base + ":<n> lands on every one of " + servers);
       }
       String key = base + ":" + n;
-      int i = servers.indexOf((InetSocketAddress) locators[0].getPrimary(key).getSocketAddress());
+      int i = servers.indexOf((InetSocketAddress) pool.locators()[0].getPrimary(key).getSocketAddress());
       if (i >= 0 && keys[i] == null) {
         keys[i] = key;
         found++;
@@ -210,13 +315,13 @@ final class MemcachedConnection implements StoreClient {
 
   /** The index in {@link #servers} of the server that holds {@code key}. */
   int serverIndex(String key) {
-    return servers.indexOf((InetSocketAddress) locators[0].getPrimary(key).getSocketAddress());
+    return servers.indexOf((InetSocketAddress) pool.locators()[0].getPrimary(key).getSocketAddress());
   }
 
   /** The server that holds {@code key} now, for error messages. */
   String serverOf(String key) {
     try {
-      SocketAddress a = locators[0].getPrimary(key).getSocketAddress();
+      SocketAddress a = pool.locators()[0].getPrimary(key).getSocketAddress();
       return describe(a);
     } catch (RuntimeException e) {
       return servers.toString();
@@ -231,18 +336,174 @@ final class MemcachedConnection implements StoreClient {
     return "memcached at " + a;
   }
 
-  /** Whether any server answers now. */
-  boolean isConnected() {
-    return !clients[0].getAvailableServers().isEmpty();
+  /** {@code ip:port} of a server. */
+  static String address(SocketAddress a) {
+    if (a instanceof InetSocketAddress i) {
+      return (i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString()) + ":" + i.getPort();
+    }
+    return String.valueOf(a);
+  }
+
+  /** Records {@code message} as the last error of the server that holds {@code mkey}. */
+  void error(String mkey, String message) {
+    try {
+      states.error(address(pool.locators()[0].getPrimary(mkey).getSocketAddress()), message);
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot tell the server of key {}", mkey, e);
+    }
+  }
+
+  /** Whether the clients are open and some server's connection is up now. */
+  boolean anyServerUp() {
+    return open && !pool.clients()[0].getAvailableServers().isEmpty();
   }
 
   @Override
-  public void close() {
+  public boolean isConnected() {
+    return open;
+  }
+
+  @Override
+  public synchronized void connect() {
+    if (open) {
+      return;
+    }
+    if (closed) {
+      throw new CacheException("The memcached client of " + hostPorts() + " is closed");
+    }
+    pool = start(probeServers());
+    open = true;
+    LOG.info("Reconnected to memcached at {}", hostPorts());
+  }
+
+  @Override
+  public synchronized void disconnect() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    generation++; // the shutdown's own connection events are not news
+    states.reset();
+    shutdown(pool.clients());
+    LOG.info("Disconnected from memcached at {}", hostPorts());
+  }
+
+  @Override
+  public synchronized void close() {
+    boolean wasOpen = open;
+    open = false;
+    closed = true;
+    generation++;
+    if (wasOpen) {
+      shutdown(pool.clients());
+    }
+  }
+
+  private void shutdown(MemcachedClient[] clients) {
     for (MemcachedClient c : clients) {
       if (c != null) {
         c.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
       }
     }
+  }
+
+  @Override
+  public void addStateListener(StoreStateListener listener) {
+    states.addListener(listener);
+  }
+
+  @Override
+  public void removeStateListener(StoreStateListener listener) {
+    states.removeListener(listener);
+  }
+
+  /**
+   * Sends {@code version} to every server over the client's own connection (the first client's),
+   * all at once, and waits at most {@code timeout}. A server whose connection is down is not asked:
+   * the client would only queue the request until it reconnects, so it did not answer.
+   */
+  @Override
+  public HealthReport health(Duration timeout) {
+    Instant checkedAt = Instant.now();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("connected", open);
+    details.put("failureMode", missOnFailure ? "miss" : "error");
+    details.put("itemSizeLimit", itemSizeLimit);
+    List<ServerHealth> out = new ArrayList<>();
+    if (!open) {
+      for (InetSocketAddress s : servers) {
+        out.add(states.health(address(s), null));
+      }
+      return HealthReport.of("memcached", out, details, checkedAt);
+    }
+    MemcachedClient client = pool.clients()[0];
+    Map<SocketAddress, MemcachedNode> nodes = new LinkedHashMap<>();
+    // the client's own nodes: getNodeLocator()'s copies are read-only and take no request
+    for (MemcachedNode node : client.getConnection().getLocator().getAll()) {
+      nodes.put(node.getSocketAddress(), node);
+    }
+    List<MemcachedNode> active = new ArrayList<>();
+    for (MemcachedNode node : nodes.values()) {
+      if (node.isActive()) {
+        active.add(node);
+      }
+    }
+    Map<SocketAddress, Long> answeredAt = new ConcurrentHashMap<>();
+    Map<SocketAddress, String> refused = new ConcurrentHashMap<>();
+    Map<SocketAddress, Operation> sent = new ConcurrentHashMap<>();
+    long start = System.nanoTime();
+    boolean all = active.isEmpty();
+    if (!all) {
+      CountDownLatch done = client.broadcastOp((node, latch) -> {
+        SocketAddress sa = node.getSocketAddress();
+        Operation op = HEALTH_OPS.version(new OperationCallback() {
+          @Override
+          public void receivedStatus(OperationStatus status) {
+            if (status.isSuccess()) {
+              answeredAt.put(sa, System.nanoTime());
+            } else {
+              refused.put(sa, String.valueOf(status.getMessage()));
+            }
+          }
+
+          @Override
+          public void complete() {
+            latch.countDown();
+          }
+        });
+        sent.put(sa, op);
+        return op;
+      }, active);
+      try {
+        all = done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (InetSocketAddress server : servers) {
+      String a = address(server);
+      MemcachedNode node = nodes.get(server);
+      Long at = answeredAt.get(server);
+      if (at != null) {
+        out.add(states.health(a, Duration.ofNanos(Math.max(1, at - start))));
+        continue;
+      }
+      String problem;
+      if (node == null || !node.isActive() && !sent.containsKey(server)) {
+        problem = "is not connected (the client keeps trying to reconnect)";
+      } else if (refused.containsKey(server)) {
+        problem = "answered 'version' with an error: " + refused.get(server);
+      } else {
+        problem = "did not answer 'version' within " + timeout.toMillis() + " ms";
+        Operation op = sent.get(server);
+        if (op != null && !all) {
+          op.cancel(); // an answer after the deadline is of no use
+        }
+      }
+      states.error(a, describe(server) + " " + problem);
+      out.add(states.health(a, null));
+    }
+    return HealthReport.of("memcached", out, details, checkedAt);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.jadugar.jcache.store.memcached;
 
 import io.jadugar.jcache.configuration.CoreSettings;
+import io.jadugar.jcache.health.HealthReport;
 import io.jadugar.jcache.spi.BinaryKey;
 import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.OutcomeUnknownException;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -780,7 +782,12 @@ final class MemcachedStore implements Store {
 
   @Override
   public boolean isConnected() {
-    return conn.isConnected();
+    return conn.anyServerUp();
+  }
+
+  @Override
+  public HealthReport health(Duration timeout) {
+    return conn.health(timeout);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -880,9 +887,11 @@ final class MemcachedStore implements Store {
   private <T> OperationFuture<T> sendWrite(MemcachedClient client, String mkey, Object key, String what,
       Supplier<OperationFuture<T>> send) {
     if (!conn.primary(client, mkey).isActive()) {
-      throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(mkey) + " is down: the " + what
-          + " of key " + describeKeyOrNull(key, mkey) + " was not sent, so it was not stored"
+      CacheException e = new CacheException("Cache " + cacheName + ": " + conn.serverOf(mkey) + " is down: the "
+          + what + " of key " + describeKeyOrNull(key, mkey) + " was not sent, so it was not stored"
           + (conn.missOnFailure ? " (until the server returns, its keys are misses and their writes fail)" : ""));
+      conn.error(mkey, e.getMessage());
+      throw e;
     }
     return send.get();
   }
@@ -906,9 +915,11 @@ final class MemcachedStore implements Store {
   }
 
   private OutcomeUnknownException unknown(String mkey, String what, Object key, String why, Exception e) {
-    return new OutcomeUnknownException("Cache " + cacheName + ": the outcome of the " + what + " of key "
-        + describeKeyOrNull(key, mkey) + " on " + conn.serverOf(mkey) + " is unknown: " + why
+    OutcomeUnknownException u = new OutcomeUnknownException("Cache " + cacheName + ": the outcome of the " + what
+        + " of key " + describeKeyOrNull(key, mkey) + " on " + conn.serverOf(mkey) + " is unknown: " + why
         + "; it was sent, so it may or may not have been stored", e);
+    conn.error(mkey, u.getMessage());
+    return u;
   }
 
   private static String describeKeyOrNull(Object key, String mkey) {
@@ -939,12 +950,18 @@ final class MemcachedStore implements Store {
       throw new CacheException("Cache " + cacheName + ": interrupted during " + what + " on " + conn.serverOf(mkey), e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       f.cancel(false);
-      throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(mkey) + " failed to " + what
-          + " key " + mkey + ": " + rootMessage(e), e);
+      CacheException failed = new CacheException("Cache " + cacheName + ": " + conn.serverOf(mkey) + " failed to "
+          + what + " key " + mkey + ": " + rootMessage(e), e);
+      conn.error(mkey, failed.getMessage());
+      throw failed;
     }
   }
 
   private StoreEntry missOrThrow(CacheException e) {
+    if (!conn.isConnected()) {
+      // disconnected on purpose: that is an error to report, never a miss
+      throw conn.disconnected();
+    }
     if (conn.missOnFailure) {
       LOG.warn("{} (a miss)", e.getMessage());
       return null;

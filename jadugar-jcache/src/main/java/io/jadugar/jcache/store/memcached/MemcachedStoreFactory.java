@@ -90,6 +90,6 @@ public final class MemcachedStoreFactory implements StoreFactory {
     }
     String servers = uri != null && "memcached".equalsIgnoreCase(uri.getScheme()) && uri.getRawAuthority() != null
         ? uri.getRawAuthority() : settings.get(SERVERS);
-    return new MemcachedConnection(servers, settings);
+    return new MemcachedConnection(uri, servers, settings);
   }
 }

@@ -7,14 +7,22 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.jadugar.jcache.configuration.ConfigurationException;
 import io.jadugar.jcache.configuration.Settings;
+import io.jadugar.jcache.health.HealthReport;
+import io.jadugar.jcache.health.HealthStatus;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
 import io.jadugar.jcache.spi.StoreOptions;
+import com.github.benmanes.caffeine.cache.Policy;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.UnaryOperator;
@@ -37,6 +45,8 @@ final class MemoryStore implements Store {
 
   private final Cache<Object, StoreEntry> cache;
   private final ConcurrentMap<Object, StoreEntry> map;
+  /** Runs once when the store closes: the client forgets it. */
+  private volatile Runnable onClose = () -> {};
 
   MemoryStore(StoreOptions options) {
     Settings settings = options.settings();
@@ -221,5 +231,36 @@ final class MemoryStore implements Store {
   public void close() {
     cache.invalidateAll();
     cache.cleanUp();
+    onClose.run();
+  }
+
+  /** Runs {@code action} once this store closes. */
+  void onClose(Runnable action) {
+    this.onClose = action;
+  }
+
+  /** How many entries the store holds (Caffeine's estimate: exact but for entries pending removal). */
+  long size() {
+    return cache.estimatedSize();
+  }
+
+  /**
+   * Always {@code UP}: an embedded store has no server to lose. Its details are {@code size} and its
+   * bound, {@code maximumSize} or {@code maximumWeight} with {@code weightedSize}, absent when unbounded.
+   */
+  @Override
+  public HealthReport health(Duration timeout) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("size", cache.estimatedSize());
+    Optional<Policy.Eviction<Object, StoreEntry>> eviction = cache.policy().eviction();
+    eviction.ifPresent(e -> {
+      if (e.isWeighted()) {
+        details.put("maximumWeight", e.getMaximum());
+        e.weightedSize().ifPresent(w -> details.put("weightedSize", w));
+      } else {
+        details.put("maximumSize", e.getMaximum());
+      }
+    });
+    return new HealthReport(HealthStatus.UP, "memory", List.of(), details, Instant.now());
   }
 }

@@ -2,6 +2,7 @@ package io.jadugar.jcache.store.redis;
 
 import io.jadugar.jcache.configuration.CoreSettings;
 import io.jadugar.jcache.configuration.Settings;
+import io.jadugar.jcache.health.HealthReport;
 import io.jadugar.jcache.spi.BinaryKey;
 import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.Store;
@@ -64,8 +65,8 @@ final class RedisStore implements Store {
   /** The value of foreign data: no frame, so the engine counts a corrupt entry. */
   private static final byte[] NO_FRAME = new byte[0];
 
-  private final RedissonClient redisson;
-  private final RScript script;
+  /** The cache manager's client: the current Redisson client, fetched for every operation (see {@link #redisson()}). */
+  private final RedisStoreClient client;
   /** Whether keys live on several masters: a script may then write one key only. */
   private final boolean cluster;
   private final String where;
@@ -76,13 +77,20 @@ final class RedisStore implements Store {
   private final byte[] origin;
   private final long grace;
   private final StoreListener listener;
-  private final RTopic topic;
+  /** The events channel, or {@code null} without events. */
+  private final String channelName;
+  /** Guards the topic and the subscription, which a reconnect replaces. */
+  private final Object subscriptionLock = new Object();
+  /** The channel on the current Redisson client; {@code null} without events. */
+  private RTopic topic;
+  /** Whether this JVM's cache has listeners: then the channel is heard, and heard again after a reconnect. */
+  private boolean heard;
   private volatile Integer subscription;
   private final RedisKeyLock locks;
 
   RedisStore(RedisStoreClient client, StoreOptions options, Settings managerSettings) {
-    this.redisson = client.redisson();
-    this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
+    this.client = client;
+    RedissonClient redisson = client.connection().redisson();
     this.where = client.where();
     this.cluster = client.cluster();
     this.cacheName = options.cacheName();
@@ -103,14 +111,24 @@ final class RedisStore implements Store {
     this.origin = id;
     boolean events = Boolean.parseBoolean(settings.get(RedisStoreFactory.EVENTS));
     if (events) {
-      String channelName = "jadugar-events:" + namespace;
+      this.channelName = "jadugar-events:" + namespace;
       this.channel = channelName.getBytes(StandardCharsets.UTF_8);
       // subscribed by listenersChanged, which the engine calls as soon as the store is open
       this.topic = redisson.getTopic(channelName, ByteArrayCodec.INSTANCE);
     } else {
       this.channel = NO_CHANNEL;
+      this.channelName = null;
       this.topic = null;
     }
+  }
+
+  /** The current Redisson client; fails at once while the cache manager is disconnected. */
+  private RedissonClient redisson() {
+    return client.connection().redisson();
+  }
+
+  private RScript script() {
+    return client.connection().script();
   }
 
   // ---------------------------------------------------------------- keys
@@ -237,7 +255,7 @@ final class RedisStore implements Store {
   }
 
   private <R> R eval(String key, RScript.Mode mode, String lua, RScript.ReturnType type, Object... own) {
-    return script.eval(key, mode, lua, type, List.of(key), args(own));
+    return script().eval(key, mode, lua, type, List.of(key), args(own));
   }
 
   /**
@@ -246,14 +264,14 @@ final class RedisStore implements Store {
    */
   private void evalPut(String key, List<Object> keys, Object[] args) {
     try {
-      script.evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
+      script().evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
     } catch (RuntimeException e) {
       if (!noScript(e)) {
         throw e;
       }
       LOG.debug("Cache {}: loading the put script into {}", cacheName, where);
-      script.scriptLoad(RedisScripts.PUT);
-      script.evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
+      script().scriptLoad(RedisScripts.PUT);
+      script().evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
     }
   }
 
@@ -280,14 +298,14 @@ final class RedisStore implements Store {
   @Override
   public StoreEntry get(Object key) {
     try {
-      byte[] raw = redisson.<byte[]>getBucket(redisKey(key), ByteArrayCodec.INSTANCE).get();
+      byte[] raw = redisson().<byte[]>getBucket(redisKey(key), ByteArrayCodec.INSTANCE).get();
       return decode(key, raw);
     } catch (RuntimeException e) {
       if (wrongType(e)) {
         LOG.debug("Cache {}: key {} holds foreign data, not a Redis string", cacheName, key);
         return foreign(key);
       }
-      throw RedisFaults.operation(where, "get", e);
+      throw client.fault("get", e, false);
     }
   }
 
@@ -305,9 +323,9 @@ final class RedisStore implements Store {
     Map<String, byte[]> found;
     try {
       // MGET, grouped per node by Redisson on a cluster
-      found = redisson.getBuckets(ByteArrayCodec.INSTANCE).get(names);
+      found = redisson().getBuckets(ByteArrayCodec.INSTANCE).get(names);
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "getAll", e);
+      throw client.fault("getAll", e, false);
     }
     Map<Object, StoreEntry> out = new HashMap<>((int) (found.size() / 0.75f) + 1);
     for (int i = 0; i < names.length; i++) {
@@ -325,12 +343,12 @@ final class RedisStore implements Store {
     try {
       if (channel.length == 0) {
         // nothing to publish: a plain SET, no script (CAS scripts still see an 8-byte version)
-        setPlain(redisson.getBucket(key, ByteArrayCodec.INSTANCE), entry).toCompletableFuture().join();
+        setPlain(redisson().getBucket(key, ByteArrayCodec.INSTANCE), entry).toCompletableFuture().join();
       } else {
         evalPut(key, List.of(key), args(encode(entry, newVersion()), pxat(entry.expireAt())));
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.write(where, "put", e);
+      throw client.fault("put", e, true);
     }
   }
 
@@ -359,7 +377,7 @@ final class RedisStore implements Store {
         putAllScripted(entries);
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.write(where, "putAll", e);
+      throw client.fault("putAll", e, true);
     }
   }
 
@@ -401,7 +419,7 @@ final class RedisStore implements Store {
       return;
     }
     // still one round trip: the chunks travel in one pipeline
-    RBatch batch = redisson.createBatch();
+    RBatch batch = redisson().createBatch();
     RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
     for (int i = 0; i < keyChunks.size(); i++) {
       List<Object> k = keyChunks.get(i);
@@ -436,7 +454,7 @@ final class RedisStore implements Store {
    * Redisson pipelines per master (one round trip per node). Without events, a plain SET each.
    */
   private void putAllPerKey(Collection<StoreEntry> entries) {
-    RBatch batch = redisson.createBatch();
+    RBatch batch = redisson().createBatch();
     if (channel.length == 0) {
       for (StoreEntry entry : entries) {
         setPlain(batch.getBucket(redisKey(entry.key()), ByteArrayCodec.INSTANCE), entry);
@@ -461,7 +479,7 @@ final class RedisStore implements Store {
           encode(entry, newVersion()), pxat(entry.expireAt()));
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.write(where, "insert", e);
+      throw client.fault("insert", e, true);
     }
   }
 
@@ -476,7 +494,7 @@ final class RedisStore implements Store {
           expiryOnly ? ONE : ZERO);
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.write(where, "replace", e);
+      throw client.fault("replace", e, true);
     }
   }
 
@@ -488,7 +506,7 @@ final class RedisStore implements Store {
           (byte[]) expected.version());
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw RedisFaults.write(where, "remove", e);
+      throw client.fault("remove", e, true);
     }
   }
 
@@ -499,7 +517,7 @@ final class RedisStore implements Store {
       byte[] old = eval(rk, RScript.Mode.READ_WRITE, RedisScripts.REMOVE, RScript.ReturnType.VALUE);
       return decode(key, old);
     } catch (RuntimeException e) {
-      throw RedisFaults.write(where, "remove", e);
+      throw client.fault("remove", e, true);
     }
   }
 
@@ -511,7 +529,7 @@ final class RedisStore implements Store {
     List<Object> order = new ArrayList<>(keys);
     BatchResult<?> result;
     try {
-      RBatch batch = redisson.createBatch();
+      RBatch batch = redisson().createBatch();
       RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
       for (Object k : order) {
         String rk = redisKey(k);
@@ -519,7 +537,7 @@ final class RedisStore implements Store {
       }
       result = batch.execute();
     } catch (RuntimeException e) {
-      throw RedisFaults.write(where, "removeAll", e);
+      throw client.fault("removeAll", e, true);
     }
     Map<Object, StoreEntry> out = new LinkedHashMap<>();
     List<?> responses = result.getResponses();
@@ -539,21 +557,21 @@ final class RedisStore implements Store {
       for (String k : scan()) {
         chunk.add(k);
         if (chunk.size() == CHUNK) {
-          redisson.getKeys().delete(chunk.toArray(new String[0]));
+          redisson().getKeys().delete(chunk.toArray(new String[0]));
           chunk.clear();
         }
       }
       if (!chunk.isEmpty()) {
-        redisson.getKeys().delete(chunk.toArray(new String[0]));
+        redisson().getKeys().delete(chunk.toArray(new String[0]));
       }
     } catch (RuntimeException e) {
-      throw RedisFaults.write(where, "clear", e);
+      throw client.fault("clear", e, true);
     }
   }
 
   /** The cache's keys, by SCAN MATCH on every master (never KEYS). */
   private Iterable<String> scan() {
-    return redisson.getKeys().getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(500));
+    return redisson().getKeys().getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(500));
   }
 
   @Override
@@ -562,7 +580,7 @@ final class RedisStore implements Store {
     try {
       keys = scan().iterator();
     } catch (RuntimeException e) {
-      throw RedisFaults.operation(where, "iterator", e);
+      throw client.fault("iterator", e, false);
     }
     return new Iterator<>() {
       private Iterator<StoreEntry> batch = java.util.Collections.emptyIterator();
@@ -589,7 +607,7 @@ final class RedisStore implements Store {
           }
           return batch.hasNext();
         } catch (RuntimeException e) {
-          throw RedisFaults.operation(where, "iteration", e);
+          throw client.fault("iteration", e, false);
         }
       }
 
@@ -610,7 +628,7 @@ final class RedisStore implements Store {
    */
   private List<StoreEntry> foreignAmong(List<String> names, List<Object> storeKeys, Map<Object, StoreEntry> found) {
     List<Object> missing = new ArrayList<>();
-    RBatch check = redisson.createBatch();
+    RBatch check = redisson().createBatch();
     RScriptAsync s = check.getScript(ByteArrayCodec.INSTANCE);
     for (int i = 0; i < names.size(); i++) {
       if (!found.containsKey(storeKeys.get(i))) {
@@ -752,10 +770,11 @@ final class RedisStore implements Store {
    */
   @Override
   public void listenersChanged(boolean any) {
-    if (topic == null) {
+    if (channelName == null) {
       return;
     }
-    synchronized (topic) {
+    synchronized (subscriptionLock) {
+      heard = any;
       if (any && subscription == null) {
         subscribe();
       } else if (!any) {
@@ -765,18 +784,18 @@ final class RedisStore implements Store {
   }
 
   private void subscribe() {
-    synchronized (topic) {
+    synchronized (subscriptionLock) {
       try {
         // returns once Redis has confirmed the subscription
         subscription = topic.addListener(byte[].class, (ch, message) -> onMessage(message));
       } catch (RuntimeException e) {
-        throw RedisFaults.operation(where, "subscribing to the changes of cache " + cacheName, e);
+        throw client.fault("subscribing to the changes of cache " + cacheName, e, false);
       }
     }
   }
 
   private void unsubscribe() {
-    synchronized (topic) {
+    synchronized (subscriptionLock) {
       Integer id = subscription;
       subscription = null;
       if (id != null) {
@@ -789,31 +808,66 @@ final class RedisStore implements Store {
     }
   }
 
+  /** The client's Redisson client was shut down by a disconnect: its subscription went with it. */
+  void disconnected() {
+    synchronized (subscriptionLock) {
+      subscription = null;
+    }
+  }
+
+  /** The client connected again: the channel on the new Redisson client, heard again if it was. */
+  void reconnected(RedisStoreClient.Connection connection) {
+    if (channelName == null) {
+      return;
+    }
+    synchronized (subscriptionLock) {
+      topic = connection.redisson().getTopic(channelName, ByteArrayCodec.INSTANCE);
+      if (heard) {
+        try {
+          subscribe();
+        } catch (RuntimeException e) {
+          LOG.warn("Cache {}: could not hear other JVMs' changes again after reconnecting to {}", cacheName, where, e);
+        }
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- connection
 
   @Override
   public void connect() {
-    // the cache manager's client is connected already
+    // the cache manager's client connects (JadugarManager.connect())
   }
 
   @Override
   public void disconnect() {
-    if (topic != null) {
+    if (channelName != null && client.isConnected()) {
       unsubscribe();
     }
   }
 
   @Override
   public boolean isConnected() {
-    if (redisson.isShutdown()) {
+    if (!client.isConnected()) {
       return false;
     }
     try {
-      script.eval(RScript.Mode.READ_ONLY, "return 1", RScript.ReturnType.LONG);
+      script().eval(RScript.Mode.READ_ONLY, "return 1", RScript.ReturnType.LONG);
       return true;
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  @Override
+  public void close() {
+    disconnect();
+    client.closed(this);
+  }
+
+  @Override
+  public HealthReport health(Duration timeout) {
+    return client.health(timeout);
   }
 
   @Override

@@ -1,0 +1,5 @@
+/**
+ * What the remote stores share: the per-server record of connection state and last errors that
+ * their health checks report and their state listeners hear. Each store lives in a subpackage.
+ */
+package io.jadugar.jcache.store;
