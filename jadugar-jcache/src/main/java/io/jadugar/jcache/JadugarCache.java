@@ -38,11 +38,25 @@ public interface JadugarCache<K, V> extends Cache<K, V> {
   /** Removes {@code check}. */
   void removeValidityCheck(ValidityCheck check);
 
-  /** Adds {@code listener} for this cache's {@link VendorEvent}s. */
+  /**
+   * Adds {@code listener} for this cache's {@link VendorEvent}s, and for its cache manager's store
+   * connections going down and coming back ({@code STORE_DOWN}, {@code STORE_UP}).
+   */
   void addVendorListener(VendorEventListener listener);
 
   /** Removes {@code listener}. */
   void removeVendorListener(VendorEventListener listener);
+
+  /** The health of the cache's store, measured within {@link JadugarManager#DEFAULT_HEALTH_TIMEOUT}. */
+  default io.jadugar.jcache.health.HealthReport health() {
+    return health(JadugarManager.DEFAULT_HEALTH_TIMEOUT);
+  }
+
+  /**
+   * The health of the cache's store, measured within {@code timeout}: every server of a remote
+   * store asked, with its round trip and last error; the memory store's size and bound.
+   */
+  io.jadugar.jcache.health.HealthReport health(java.time.Duration timeout);
 
   /**
    * The cache's metrics now: latency per kind of operation with percentiles, the JSR-107 counts,

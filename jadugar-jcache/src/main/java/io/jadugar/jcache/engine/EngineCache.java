@@ -807,14 +807,46 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   }
 
   @Override
-  public void addVendorListener(VendorEventListener listener) {
-    vendorListeners.add(Objects.requireNonNull(listener, "listener"));
+  public io.jadugar.jcache.health.HealthReport health(java.time.Duration timeout) {
+    requireOpen();
+    return store.health(Objects.requireNonNull(timeout, "timeout"));
   }
 
   @Override
-  public void removeVendorListener(VendorEventListener listener) {
-    vendorListeners.remove(listener);
+  public synchronized void addVendorListener(VendorEventListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (vendorListeners.isEmpty() && manager instanceof io.jadugar.jcache.JadugarManager) {
+      ((io.jadugar.jcache.JadugarManager) manager).addStoreStateListener(storeStates);
+    }
+    vendorListeners.add(listener);
   }
+
+  @Override
+  public synchronized void removeVendorListener(VendorEventListener listener) {
+    vendorListeners.remove(listener);
+    if (vendorListeners.isEmpty()) {
+      forgetStoreStates();
+    }
+  }
+
+  private void forgetStoreStates() {
+    if (manager instanceof io.jadugar.jcache.JadugarManager) {
+      ((io.jadugar.jcache.JadugarManager) manager).removeStoreStateListener(storeStates);
+    }
+  }
+
+  /** Passes the cache manager's store connections going down and up to the vendor listeners. */
+  private final io.jadugar.jcache.spi.StoreStateListener storeStates = new io.jadugar.jcache.spi.StoreStateListener() {
+    @Override
+    public void down(String address, Throwable cause) {
+      vendorEvent(VendorEvent.Type.STORE_DOWN, null, address + (cause == null ? "" : ": " + cause.getMessage()));
+    }
+
+    @Override
+    public void up(String address) {
+      vendorEvent(VendorEvent.Type.STORE_UP, null, address);
+    }
+  };
 
   @Override
   public io.jadugar.jcache.MetricsSnapshot metrics() {
@@ -1025,6 +1057,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       LOG.warn("Cache {}: closing while a loadAll is still running after {} s", name, CLOSE_WAIT_SECONDS);
     }
     try {
+      forgetStoreStates();
       onClose.run();
       MBeans.unregister(statisticsName);
       MBeans.unregister(configurationName);

@@ -226,6 +226,50 @@ class VendorApiTest {
     assertEquals("v", c.get("k"));
   }
 
+  @ParameterizedTest
+  @MethodSource("all")
+  void theCachesHealthIsItsStoresMeasuredHealth(String store) {
+    JadugarCache<String, String> c = cache(store, "health");
+    c.put("k", "v");
+    io.jadugar.jcache.health.HealthReport h = c.health();
+    assertEquals(io.jadugar.jcache.health.HealthStatus.UP, h.status(), h.toString());
+    if (store.startsWith("redis") || store.startsWith("memcached")) {
+      assertEquals(store.startsWith("redis") ? "redis" : "memcached", h.store());
+      assertFalse(h.servers().isEmpty());
+      assertTrue(h.servers().stream().allMatch(s -> s.answered() && s.roundTrip().toNanos() > 0), h.toString());
+    } else {
+      assertEquals(1, ((Number) h.details().get("size")).intValue(), h.toString());
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aStoreGoingDownAndComingBackAreVendorEvents() throws Exception {
+    try (io.jadugar.jcache.store.redis.RedisServer server = io.jadugar.jcache.store.redis.RedisServer.launch()) {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("jadugar.redis.timeout", "500ms");
+      p.setProperty("jadugar.redis.retry-attempts", "0");
+      CacheManager m = new io.jadugar.jcache.JadugarCachingProvider().getCacheManager(
+          java.net.URI.create(server.address() + "/states"), getClass().getClassLoader(), p);
+      try {
+        JadugarCache<String, String> c = m.createCache("states", new javax.cache.configuration.MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class)).unwrap(JadugarCache.class);
+        List<VendorEvent> heard = Collections.synchronizedList(new ArrayList<>());
+        c.addVendorListener(heard::add);
+        c.put("k", "v");
+        server.stop();
+        eventually("STORE_DOWN heard", () -> heard.stream().anyMatch(e -> e.type() == VendorEvent.Type.STORE_DOWN));
+        assertEquals(io.jadugar.jcache.health.HealthStatus.DOWN, c.health().status());
+        server.start();
+        eventually("STORE_UP heard", () -> heard.stream().anyMatch(e -> e.type() == VendorEvent.Type.STORE_UP));
+        VendorEvent down = heard.stream().filter(e -> e.type() == VendorEvent.Type.STORE_DOWN).findFirst().get();
+        assertTrue(down.detail().contains(String.valueOf(server.port())), down.toString());
+        assertEquals("states", down.cache());
+      } finally {
+        m.close();
+      }
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void anEntryDroppedByTheMemoryBoundIsAnEvictedEvent() throws Exception {
     JadugarCache<String, String> c = cache("memory", "evicting",
