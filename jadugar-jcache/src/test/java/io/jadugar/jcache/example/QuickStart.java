@@ -5,6 +5,7 @@ import io.jadugar.jcache.EntryOptions;
 import io.jadugar.jcache.JadugarCache;
 import io.jadugar.jcache.VendorEvent;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
+import io.jadugar.jcache.health.HealthReport;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,10 @@ public final class QuickStart {
       Thread.sleep(10); // listeners hear vendor events on another thread
     }
     out.println("evicted from recent: " + evicted.get());
+
+    // health: measured, per server for a remote store; the memory store tells its size and bound
+    HealthReport health = recent.health();
+    out.println("health of recent: " + health.status() + " on " + health.store() + " " + health.details());
 
     manager.close();
   }

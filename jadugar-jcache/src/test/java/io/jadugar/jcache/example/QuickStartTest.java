@@ -26,6 +26,7 @@ class QuickStartTest {
         "users statistics: hits=1 misses=1 hit%=50.0",
         "getEntry(otp) = 917305 {sent-by=sms}, expires within 300 ms: true",
         "get(otp) after 400 ms = null",
-        "evicted from recent: 3"), lines);
+        "evicted from recent: 3",
+        "health of recent: UP on memory {size=2, maximumSize=2}"), lines);
   }
 }
