@@ -1352,6 +1352,11 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     if (options.ttl() != null) {
       return ownExpiry(now, options);
     }
+    if (eternal) {
+      // what a blind put writes too: a standard write to an entry that had its own time to live
+      // makes it eternal again, whichever path the write takes
+      return StoreEntry.ETERNAL;
+    }
     return live == null ? expiry.onCreation(now) : expiry.onUpdate(now, live.expireAt());
   }
 

@@ -45,6 +45,9 @@ final class MemoryStore implements Store {
 
   private final Cache<Object, StoreEntry> cache;
   private final ConcurrentMap<Object, StoreEntry> map;
+  /** Whether Caffeine expires entries; if not, an entry with its own time to live is dropped by a timer. */
+  private final boolean caffeineExpires;
+  private final StoreListener listener;
   /** Runs once when the store closes: the client forgets it. */
   private volatile Runnable onClose = () -> {};
 
@@ -75,7 +78,9 @@ final class MemoryStore implements Store {
       throw new ConfigurationException("Configuration key '" + MemoryStoreFactory.WEIGHER
           + "' is only used with '" + MemoryStoreFactory.MAXIMUM_WEIGHT + "', which is not set");
     }
-    if (options.entriesExpire()) {
+    this.listener = listener;
+    this.caffeineExpires = options.entriesExpire();
+    if (caffeineExpires) {
       // only a cache whose entries can expire pays for the timer wheel and a clock read per access
       builder.expireAfter(new ExpiryTimes()).scheduler(Scheduler.systemScheduler());
     }
@@ -150,23 +155,53 @@ final class MemoryStore implements Store {
   @Override
   public void put(StoreEntry entry) {
     map.put(entry.key(), entry);
+    dropOnTime(entry);
   }
 
   @Override
   public void putAll(Collection<StoreEntry> entries) {
     for (StoreEntry e : entries) {
       map.put(e.key(), e);
+      dropOnTime(e);
     }
   }
 
   @Override
   public boolean insert(StoreEntry entry) {
-    return map.putIfAbsent(entry.key(), entry) == null;
+    boolean inserted = map.putIfAbsent(entry.key(), entry) == null;
+    if (inserted) {
+      dropOnTime(entry);
+    }
+    return inserted;
   }
 
   @Override
   public boolean replace(StoreEntry expected, StoreEntry replacement) {
-    return map.replace(expected.key(), expected, replacement);
+    boolean replaced = map.replace(expected.key(), expected, replacement);
+    if (replaced) {
+      dropOnTime(replacement);
+    }
+    return replaced;
+  }
+
+  /**
+   * In a cache whose policy never expires entries Caffeine keeps no timers (they cost every read a
+   * clock read); an entry given its own time to live through the vendor API is then dropped by a
+   * timer of its own, {@link #GRACE_MILLIS} after its time, as Caffeine would. The timer holds the
+   * entry weakly: one that was replaced meanwhile is not kept alive, and is not removed.
+   */
+  private void dropOnTime(StoreEntry entry) {
+    if (caffeineExpires || entry == null || entry.expireAt() == StoreEntry.ETERNAL) {
+      return;
+    }
+    java.lang.ref.WeakReference<StoreEntry> ref = new java.lang.ref.WeakReference<>(entry);
+    long delay = Math.max(0, entry.expireAt() - System.currentTimeMillis() + GRACE_MILLIS);
+    Scheduler.systemScheduler().schedule(ForkJoinPool.commonPool(), () -> {
+      StoreEntry e = ref.get();
+      if (e != null && map.remove(e.key(), e)) {
+        listener.expired(e);
+      }
+    }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -203,7 +238,9 @@ final class MemoryStore implements Store {
 
   @Override
   public StoreEntry compute(Object key, UnaryOperator<StoreEntry> function) {
-    return map.compute(key, (k, current) -> function.apply(current));
+    StoreEntry after = map.compute(key, (k, current) -> function.apply(current));
+    dropOnTime(after); // an entry left as it was gets a second timer: only one of them removes it
+    return after;
   }
 
   /** Caffeine's compute runs the function once, under its own lock of the key: no key lock needed. */
