@@ -59,6 +59,20 @@ public interface Store extends AutoCloseable {
   /** The present entries among {@code keys}, in one round trip on a remote store. */
   Map<Object, StoreEntry> getAll(Collection<?> keys);
 
+  /**
+   * The entries under {@code keys} by position, {@code null} where absent: what {@link #getAll}
+   * finds, without a map to look them up in again. By default through {@link #getAll}; a store
+   * that can fill the array directly overrides it.
+   */
+  default StoreEntry[] getEach(Object[] keys) {
+    Map<Object, StoreEntry> found = getAll(java.util.Arrays.asList(keys));
+    StoreEntry[] entries = new StoreEntry[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      entries[i] = found.get(keys[i]);
+    }
+    return entries;
+  }
+
   /** Writes {@code entry} unconditionally. */
   void put(StoreEntry entry);
 

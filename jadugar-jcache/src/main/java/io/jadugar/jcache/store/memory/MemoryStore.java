@@ -153,6 +153,15 @@ final class MemoryStore implements Store {
   }
 
   @Override
+  public StoreEntry[] getEach(Object[] keys) {
+    StoreEntry[] entries = new StoreEntry[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      entries[i] = cache.getIfPresent(keys[i]);
+    }
+    return entries;
+  }
+
+  @Override
   public void put(StoreEntry entry) {
     map.put(entry.key(), entry);
     dropOnTime(entry);
