@@ -48,6 +48,10 @@ final class MemoryStore implements Store {
   /** Whether Caffeine expires entries; if not, an entry with its own time to live is dropped by a timer. */
   private final boolean caffeineExpires;
   private final StoreListener listener;
+  /** Entries with their own time to live, in a store without Caffeine timers (see {@link #dropOnTime}). */
+  private final java.util.Queue<java.lang.ref.WeakReference<StoreEntry>> timed =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private volatile java.util.concurrent.ScheduledFuture<?> sweeping;
   /** Runs once when the store closes: the client forgets it. */
   private volatile Runnable onClose = () -> {};
 
@@ -196,22 +200,53 @@ final class MemoryStore implements Store {
   /**
    * In a cache whose policy never expires entries Caffeine keeps no timers (they cost every read a
    * clock read); an entry given its own time to live through the vendor API is then dropped by a
-   * timer of its own, {@link #GRACE_MILLIS} after its time, as Caffeine would. The timer holds the
-   * entry weakly: one that was replaced meanwhile is not kept alive, and is not removed.
+   * sweep of this store's timed entries, once a second, {@link #GRACE_MILLIS} after its time, as
+   * Caffeine would. A put pays for one queue node and a weak reference: the sweep holds entries
+   * weakly, so one that was replaced meanwhile is neither kept alive nor removed.
    */
   private void dropOnTime(StoreEntry entry) {
     if (caffeineExpires || entry == null || entry.expireAt() == StoreEntry.ETERNAL) {
       return;
     }
-    java.lang.ref.WeakReference<StoreEntry> ref = new java.lang.ref.WeakReference<>(entry);
-    long delay = Math.max(0, entry.expireAt() - System.currentTimeMillis() + GRACE_MILLIS);
-    Scheduler.systemScheduler().schedule(ForkJoinPool.commonPool(), () -> {
-      StoreEntry e = ref.get();
-      if (e != null && map.remove(e.key(), e)) {
-        listener.expired(e);
-      }
-    }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+    timed.add(new java.lang.ref.WeakReference<>(entry));
+    if (sweeping == null) {
+      startSweeping();
+    }
   }
+
+  private synchronized void startSweeping() {
+    if (sweeping == null) {
+      sweeping = SWEEPER.scheduleWithFixedDelay(this::sweep, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Drops the timed entries whose time (and grace) has passed; forgets the ones replaced or gone. */
+  private void sweep() {
+    try {
+      long now = System.currentTimeMillis();
+      for (java.util.Iterator<java.lang.ref.WeakReference<StoreEntry>> it = timed.iterator(); it.hasNext();) {
+        StoreEntry e = it.next().get();
+        if (e == null || cache.policy().getIfPresentQuietly(e.key()) != e) {
+          it.remove(); // replaced or removed: its successor has a timer of its own if it needs one
+        } else if (e.expireAt() + GRACE_MILLIS <= now) {
+          it.remove();
+          if (map.remove(e.key(), e)) {
+            listener.expired(e);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(MemoryStore.class).warn("Sweeping expired entries failed", e);
+    }
+  }
+
+  /** One daemon thread sweeps every memory store that holds entries with their own time to live. */
+  private static final java.util.concurrent.ScheduledExecutorService SWEEPER =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jadugar-ttl-sweeper");
+        t.setDaemon(true);
+        return t;
+      });
 
   @Override
   public boolean remove(StoreEntry expected) {
@@ -275,6 +310,11 @@ final class MemoryStore implements Store {
 
   @Override
   public void close() {
+    java.util.concurrent.ScheduledFuture<?> s = sweeping;
+    if (s != null) {
+      s.cancel(false);
+    }
+    timed.clear();
     cache.invalidateAll();
     cache.cleanUp();
     onClose.run();
