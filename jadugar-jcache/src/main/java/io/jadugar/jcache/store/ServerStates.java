@@ -25,11 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class ServerStates {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServerStates.class);
-  private static final ExecutorService EVENTS = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "jadugar-store-events");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService EVENTS =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("jadugar-store-events"));
 
   /** The last error of a server and when it was seen. */
   private record Failure(String message, Instant at) {}

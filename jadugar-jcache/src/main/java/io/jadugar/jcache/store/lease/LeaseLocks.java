@@ -184,11 +184,8 @@ public final class LeaseLocks {
   }
 
   private static ScheduledThreadPoolExecutor renewals() {
-    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "jadugar-lock-lease");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
+        io.jadugar.jcache.store.DaemonThreads.named("jadugar-lock-lease"));
     e.setRemoveOnCancelPolicy(true);
     return e;
   }

@@ -65,11 +65,8 @@ final class MemcachedConnection implements StoreClient {
   static final long DEFAULT_ITEM_SIZE_LIMIT = 1024 * 1024;
   /** The longest wait for a server's answer to the probe at start-up. */
   private static final long PROBE_TIMEOUT_MILLIS = 1000;
-  private static final Executor PROBES = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "jadugar-memcached-probe");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final Executor PROBES =
+      Executors.newCachedThreadPool(io.jadugar.jcache.store.DaemonThreads.named("jadugar-memcached-probe"));
 
   /** Builds the {@code version} requests of a health check (the clients speak the binary protocol). */
   private static final OperationFactory HEALTH_OPS = new BinaryOperationFactory();

@@ -242,11 +242,8 @@ final class MemoryStore implements Store {
 
   /** One daemon thread sweeps every memory store that holds entries with their own time to live. */
   private static final java.util.concurrent.ScheduledExecutorService SWEEPER =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jadugar-ttl-sweeper");
-        t.setDaemon(true);
-        return t;
-      });
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          io.jadugar.jcache.store.DaemonThreads.named("jadugar-ttl-sweeper"));
 
   @Override
   public boolean remove(StoreEntry expected) {
