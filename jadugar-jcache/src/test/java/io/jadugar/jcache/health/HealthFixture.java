@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jadugar.jcache.JadugarManager;
-import io.jadugar.jcache.engine.EngineCache;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreStateListener;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -53,11 +51,9 @@ final class HealthFixture {
     return m.unwrap(JadugarManager.class);
   }
 
-  /** The store behind a cache (the engine keeps it private; the cache-level vendor API will expose its health). */
-  static Store store(Cache<?, ?> cache) throws Exception {
-    Field f = EngineCache.class.getDeclaredField("store");
-    f.setAccessible(true);
-    return (Store) f.get(cache.unwrap(EngineCache.class));
+  /** The store behind a cache. */
+  static Store store(Cache<?, ?> cache) {
+    return cache.unwrap(Store.class);
   }
 
   /** Runs a health check and fails if it took longer than its timeout plus {@link #SLACK}. */

@@ -1,7 +1,5 @@
 package io.jadugar.jcache.store.memcached;
 
-import io.jadugar.jcache.engine.EngineCache;
-import io.jadugar.jcache.spi.Store;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.util.ArrayList;
@@ -48,11 +46,8 @@ final class MemcachedFixture {
     return Caching.getCachingProvider().getCacheManager(uri, MemcachedFixture.class.getClassLoader(), p);
   }
 
-  static MemcachedStore store(Cache<?, ?> cache) throws Exception {
-    EngineCache<?, ?> engine = cache.unwrap(EngineCache.class);
-    Field f = EngineCache.class.getDeclaredField("store");
-    f.setAccessible(true);
-    return (MemcachedStore) (Store) f.get(engine);
+  static MemcachedStore store(Cache<?, ?> cache) {
+    return cache.unwrap(MemcachedStore.class);
   }
 
   static MemcachedConnection connection(Cache<?, ?> cache) throws Exception {

@@ -1,4 +1,4 @@
-package io.jadugar.jcache.engine;
+package io.jadugar.jcache.engine.core;
 
 import javax.cache.Cache;
 
