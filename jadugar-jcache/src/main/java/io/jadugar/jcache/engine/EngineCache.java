@@ -714,8 +714,12 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       try {
         o.result = entryProcessor.process(entry, arguments);
       } catch (CacheException e) {
+        if (!(e instanceof CacheLoaderException)) { // a loader failure inside the processor is counted as one
+          statistics.processorError();
+        }
         throw e;
       } catch (Exception | LinkageError | AssertionError e) {
+        statistics.processorError();
         throw new EntryProcessorException(e);
       }
       switch (entry.operation()) {
@@ -855,8 +859,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   };
 
   @Override
-  public io.jadugar.jcache.MetricsSnapshot metrics() {
-    return statistics.snapshot(name);
+  public io.jadugar.jcache.MetricsSnapshot metrics(java.time.Duration timeout) {
+    return statistics.snapshot(name, store.traffic(), store.memory(Objects.requireNonNull(timeout, "timeout")));
   }
 
   @Override
@@ -1508,7 +1512,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     }
   }
 
-  private static CacheWriterException writerException(Exception e) {
+  private CacheWriterException writerException(Exception e) {
+    statistics.writerError();
     return e instanceof CacheWriterException ? (CacheWriterException) e : new CacheWriterException(e);
   }
 
@@ -1516,8 +1521,10 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     try {
       return loader.load(key);
     } catch (CacheLoaderException e) {
+      statistics.loaderError();
       throw e;
     } catch (Exception e) {
+      statistics.loaderError();
       throw new CacheLoaderException(e);
     }
   }
@@ -1527,8 +1534,10 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       Map<K, V> loaded = loader.loadAll(keys);
       return loaded == null ? Map.of() : loaded;
     } catch (CacheLoaderException e) {
+      statistics.loaderError();
       throw e;
     } catch (Exception e) {
+      statistics.loaderError();
       throw new CacheLoaderException(e);
     }
   }
