@@ -106,6 +106,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   private final CacheStatistics statistics = new CacheStatistics();
   private final ObjectName statisticsName;
   private final ObjectName configurationName;
+  private final ObjectName metricsName;
   private volatile boolean statisticsEnabled;
   private volatile boolean closed;
   /** The validity checks, consulted on every read of an entry with metadata; copied on change. */
@@ -152,6 +153,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     }
     this.statisticsName = MBeans.name(MBeans.Kind.CacheStatistics, manager.getURI(), name);
     this.configurationName = MBeans.name(MBeans.Kind.CacheConfiguration, manager.getURI(), name);
+    this.metricsName = MBeans.name(MBeans.Kind.CacheMetrics, manager.getURI(), name);
     this.store = storeOpener.apply(this, !eternal);
     this.computesOnce = store.computesOnce();
     store.listenersChanged(events.hasListeners());
@@ -1023,8 +1025,10 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     statisticsEnabled = enabled;
     if (enabled) {
       MBeans.register(statistics, statisticsName);
+      MBeans.register(new io.jadugar.jcache.management.CacheMetricsBean(name, statistics, store), metricsName);
     } else {
       MBeans.unregister(statisticsName);
+      MBeans.unregister(metricsName);
     }
   }
 
@@ -1071,6 +1075,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       onClose.run();
       MBeans.unregister(statisticsName);
       MBeans.unregister(configurationName);
+      MBeans.unregister(metricsName);
       events.close();
       closeQuietly(loader);
       closeQuietly(writer);

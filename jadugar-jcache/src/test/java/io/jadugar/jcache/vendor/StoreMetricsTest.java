@@ -1,6 +1,7 @@
 package io.jadugar.jcache.vendor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,11 @@ import io.jadugar.jcache.MetricsSnapshot;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
 import io.jadugar.jcache.store.memory.EntryWeigher;
 import io.jadugar.jcache.testing.AllStores;
+import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -20,6 +24,9 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,11 +36,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the stores count and tell for the metrics, on every store: round trips per operation (none
- * on the memory store, one per server a batch reaches on the others) and the memory behind a cache.
+ * on the memory store, one per server a batch reaches on the others), the memory behind a cache, and
+ * the metrics bean over JMX.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreMetricsTest {
 
+  private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
   private static final String VALUE = "v".repeat(100);
 
   private AllStores stores;
@@ -166,5 +175,76 @@ class StoreMetricsTest {
     public int weigh(Object key, Object value) {
       return ((String) value).length();
     }
+  }
+
+  private static final List<String> ATTRIBUTES = List.of("GetCount", "GetMeanMicros", "GetP50Micros",
+      "GetP99Micros", "GetMaxMicros", "PutCount", "PutMeanMicros", "PutP50Micros", "PutP99Micros", "PutMaxMicros",
+      "RemoveCount", "RemoveMeanMicros", "RemoveP50Micros", "RemoveP99Micros", "RemoveMaxMicros", "Hits", "Misses",
+      "Puts", "Removals", "Evictions", "CorruptEntries", "StoreErrors", "WriterErrors", "LoaderErrors",
+      "ProcessorErrors", "RoundTrips", "EstimatedBytes", "ServerBytes");
+
+  /** The metrics bean of the cache named {@code cache}, wherever its manager is, or null. */
+  private static ObjectName bean(String cache) throws Exception {
+    Set<ObjectName> found = JMX.queryNames(new ObjectName("io.jadugar:type=CacheMetrics,Cache=" + cache + ",*"), null);
+    assertTrue(found.size() <= 1, found.toString());
+    return found.isEmpty() ? null : found.iterator().next();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("all")
+  void theMetricsBeanFollowsTheStatisticsAndGoesWithTheCache(String store) throws Exception {
+    String name = "jmx-" + store;
+    JadugarCache<String, String> c = cache(store, name, false);
+    assertNull(bean(name), "no bean while statistics are off");
+    CacheManager m = c.getCacheManager();
+    m.enableStatistics(name, true);
+    ObjectName on = bean(name);
+    assertNotNull(on, "registered with the statistics");
+    // named like the JSR-107 statistics bean beside it, in Jadugar's own domain
+    assertEquals(Set.of("type", "CacheManager", "Cache"), on.getKeyPropertyList().keySet());
+    ObjectName statistics = new ObjectName("javax.cache:type=CacheStatistics,CacheManager="
+        + on.getKeyProperty("CacheManager") + ",Cache=" + name);
+    assertTrue(JMX.isRegistered(statistics), statistics + " beside " + on);
+    Set<String> attributes = new HashSet<>();
+    for (MBeanAttributeInfo a : JMX.getMBeanInfo(on).getAttributes()) {
+      attributes.add(a.getName());
+      assertTrue(a.isReadable() && !a.isWritable(), a.getName());
+    }
+    assertEquals(new HashSet<>(ATTRIBUTES), attributes);
+
+    c.put("k", VALUE);
+    c.get("k");
+    c.get("absent");
+    c.remove("k");
+    assertEquals(2L, JMX.getAttribute(on, "GetCount"));
+    assertEquals(1L, JMX.getAttribute(on, "PutCount"));
+    assertEquals(1L, JMX.getAttribute(on, "RemoveCount"));
+    assertEquals(1L, JMX.getAttribute(on, "Hits"));
+    assertEquals(1L, JMX.getAttribute(on, "Misses"));
+    double mean = (Double) JMX.getAttribute(on, "GetMeanMicros");
+    double p99 = (Double) JMX.getAttribute(on, "GetP99Micros");
+    double max = (Double) JMX.getAttribute(on, "GetMaxMicros");
+    assertTrue(mean > 0 && p99 <= max && max > 0, mean + " " + p99 + " " + max);
+    assertEquals(c.metrics().roundTrips(), JMX.getAttribute(on, "RoundTrips"));
+    assertEquals(0L, JMX.getAttribute(on, "StoreErrors"));
+    long estimated = (Long) JMX.getAttribute(on, "EstimatedBytes");
+    long server = (Long) JMX.getAttribute(on, "ServerBytes");
+    if (remote(store)) {
+      assertTrue((Long) JMX.getAttribute(on, "RoundTrips") >= 4);
+      assertEquals(-1L, estimated);
+      assertTrue(server > 0, "ServerBytes " + server);
+    } else {
+      assertEquals(0L, JMX.getAttribute(on, "RoundTrips"));
+      assertEquals(-1L, server);
+      assertTrue(estimated >= 0, "EstimatedBytes " + estimated);
+    }
+
+    m.enableStatistics(name, false);
+    assertNull(bean(name), "gone with the statistics");
+    m.enableStatistics(name, true);
+    assertNotNull(bean(name));
+    c.close();
+    assertNull(bean(name), "gone with the cache");
+    assertFalse(JMX.isRegistered(on));
   }
 }
