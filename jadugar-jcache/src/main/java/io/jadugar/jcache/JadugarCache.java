@@ -58,11 +58,18 @@ public interface JadugarCache<K, V> extends Cache<K, V> {
    */
   io.jadugar.jcache.health.HealthReport health(java.time.Duration timeout);
 
+  /** The cache's metrics now, waiting at most {@link JadugarManager#DEFAULT_HEALTH_TIMEOUT} for the servers' memory. */
+  default MetricsSnapshot metrics() {
+    return metrics(JadugarManager.DEFAULT_HEALTH_TIMEOUT);
+  }
+
   /**
-   * The cache's metrics now: latency per kind of operation with percentiles, the JSR-107 counts,
-   * corrupt entries. Recorded while statistics are enabled ({@code setStatisticsEnabled}).
+   * The cache's metrics now: latency per kind of operation with percentiles and the JSR-107 counts
+   * (recorded while statistics are enabled, {@code setStatisticsEnabled}); corrupt entries, errors
+   * by kind and the store's round trips (always counted); the memory behind the cache, read now,
+   * waiting at most {@code timeout} for a server (a server that does not answer leaves it absent).
    */
-  MetricsSnapshot metrics();
+  MetricsSnapshot metrics(java.time.Duration timeout);
 
   /**
    * Returns when the asynchronous work this cache has accepted is done. Nothing in Jadugar's core

@@ -24,6 +24,7 @@ import io.jadugar.jcache.event.EventDispatcher;
 import io.jadugar.jcache.expiry.ExpiryCalculator;
 import io.jadugar.jcache.health.HealthReport;
 import io.jadugar.jcache.management.CacheConfigurationBean;
+import io.jadugar.jcache.management.CacheMetricsBean;
 import io.jadugar.jcache.management.CacheStatistics;
 import io.jadugar.jcache.management.MBeans;
 import io.jadugar.jcache.processor.ProcessorResult;
@@ -81,6 +82,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   private final Class<?> valueType;
   private final ObjectName statisticsName;
   private final ObjectName configurationName;
+  private final ObjectName metricsName;
   private final CacheCore<K, V> core;
   private final StoreEvents<K, V> storeEvents;
   private final Loading<K, V> loading;
@@ -124,6 +126,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     }
     this.statisticsName = MBeans.name(MBeans.Kind.CacheStatistics, manager.getURI(), name);
     this.configurationName = MBeans.name(MBeans.Kind.CacheConfiguration, manager.getURI(), name);
+    this.metricsName = MBeans.name(MBeans.Kind.CacheMetrics, manager.getURI(), name);
     Store store = storeOpener.apply(this, !eternal);
     this.core = new CacheCore<>(name, store, codec, clock, expiry, eternal, accessExpiry, loader, writer,
         configuration.isReadThrough() && loader != null, events, new CacheStatistics(), executor);
@@ -134,8 +137,9 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     this.storeEvents = new StoreEvents<>(core, presence, reports);
     this.loading = new Loading<>(core, presence, completion);
     this.reads = new Reads<>(core, presence, expiries, completion, loading);
-    this.writes = new Writes<>(core, presence, expiries, completion, new WriterCalls<>(core), loading);
-    this.batches = new BatchWrites<>(core, presence, expiries, completion, reports);
+    WriterCalls<K, V> writerCalls = new WriterCalls<>(core);
+    this.writes = new Writes<>(core, presence, expiries, completion, writerCalls, loading);
+    this.batches = new BatchWrites<>(core, presence, expiries, completion, reports, writerCalls);
     this.vendor = new VendorOperations<>(core, presence, expiries, completion, reports, manager);
     store.listenersChanged(events.hasListeners());
     setStatisticsEnabled(configuration.isStatisticsEnabled());
@@ -369,8 +373,8 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   }
 
   @Override
-  public MetricsSnapshot metrics() {
-    return vendor.metrics();
+  public MetricsSnapshot metrics(Duration timeout) {
+    return vendor.metrics(Objects.requireNonNull(timeout, "timeout"));
   }
 
   @Override
@@ -451,8 +455,10 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
     core.counting(enabled);
     if (enabled) {
       MBeans.register(core.statistics, statisticsName);
+      MBeans.register(new CacheMetricsBean(name, core.statistics, core.store), metricsName);
     } else {
       MBeans.unregister(statisticsName);
+      MBeans.unregister(metricsName);
     }
   }
 
@@ -490,6 +496,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       onClose.run();
       MBeans.unregister(statisticsName);
       MBeans.unregister(configurationName);
+      MBeans.unregister(metricsName);
       core.events.close();
       closeQuietly(core.loader);
       closeQuietly(core.writer);

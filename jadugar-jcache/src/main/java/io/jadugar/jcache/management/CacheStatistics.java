@@ -1,11 +1,21 @@
 package io.jadugar.jcache.management;
 
+import io.jadugar.jcache.LatencySnapshot;
+import io.jadugar.jcache.MetricsSnapshot;
+import io.jadugar.jcache.spi.StoreMemory;
+import io.jadugar.jcache.spi.StoreTraffic;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import javax.cache.management.CacheStatisticsMXBean;
 
 /**
  * The statistics of one cache, counted synchronously on striped counters so that busy threads do
- * not contend on one cache line. Times are kept in nanoseconds and reported in microseconds.
+ * not contend on one cache line. Times are kept in nanoseconds and reported in microseconds. Corrupt
+ * entries and the errors of the writer, the loader and entry processors are counted always, since
+ * the cache started: {@link #clear()} leaves them.
  */
 public final class CacheStatistics implements CacheStatisticsMXBean {
 
@@ -18,6 +28,9 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   private final LongAdder putNanos = new LongAdder();
   private final LongAdder removeNanos = new LongAdder();
   private final LongAdder corrupt = new LongAdder();
+  private final LongAdder writerErrors = new LongAdder();
+  private final LongAdder loaderErrors = new LongAdder();
+  private final LongAdder processorErrors = new LongAdder();
   private final LatencyHistogram getLatency = new LatencyHistogram();
   private final LatencyHistogram putLatency = new LatencyHistogram();
   private final LatencyHistogram removeLatency = new LatencyHistogram();
@@ -57,6 +70,21 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     return corrupt.sum();
   }
 
+  /** Counts a failure of the cache's {@code CacheWriter}; always counted. */
+  public void writerError() {
+    writerErrors.increment();
+  }
+
+  /** Counts a failure of the cache's {@code CacheLoader}; always counted. */
+  public void loaderError() {
+    loaderErrors.increment();
+  }
+
+  /** Counts a failure of an {@code EntryProcessor}; always counted. */
+  public void processorError() {
+    processorErrors.increment();
+  }
+
   /** Adds time spent reading. */
   public void getTime(long nanos) {
     getNanos.add(nanos);
@@ -90,15 +118,24 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     removeLatency.clear();
   }
 
-  /** These statistics with latency percentiles, for {@code cache}. */
-  public io.jadugar.jcache.MetricsSnapshot snapshot(String cache) {
-    java.util.Map<String, io.jadugar.jcache.LatencySnapshot> latency = new java.util.LinkedHashMap<>();
+  /**
+   * These statistics with latency percentiles, for {@code cache}, with what its store counted
+   * ({@code traffic}: round trips, store errors) and the memory behind it.
+   */
+  public MetricsSnapshot snapshot(String cache, StoreTraffic traffic, StoreMemory memory) {
+    Map<String, LatencySnapshot> latency = new LinkedHashMap<>();
     latency.put("get", getLatency.snapshot());
     latency.put("put", putLatency.snapshot());
     latency.put("remove", removeLatency.snapshot());
-    return new io.jadugar.jcache.MetricsSnapshot(cache, java.util.Collections.unmodifiableMap(latency),
-        getCacheHits(), getCacheMisses(), getCachePuts(), getCacheRemovals(), getCacheEvictions(),
-        getCorruptEntries(), java.time.Instant.now());
+    Map<String, Long> errors = new LinkedHashMap<>();
+    errors.put("store", traffic.errors());
+    errors.put("writer", writerErrors.sum());
+    errors.put("loader", loaderErrors.sum());
+    errors.put("processor", processorErrors.sum());
+    return new MetricsSnapshot(cache, Collections.unmodifiableMap(latency), getCacheHits(), getCacheMisses(),
+        getCachePuts(), getCacheRemovals(), getCacheEvictions(), getCorruptEntries(),
+        Collections.unmodifiableMap(errors), traffic.roundTrips(), memory.estimatedBytes(), memory.serverBytes(),
+        Instant.now());
   }
 
   @Override

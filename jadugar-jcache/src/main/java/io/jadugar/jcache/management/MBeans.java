@@ -8,25 +8,36 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-/** Registers and unregisters the JSR-107 beans under their standard object names. */
+/**
+ * Registers and unregisters the JSR-107 beans under their standard object names, and Jadugar's own
+ * under the same shape of name in its own domain, {@code io.jadugar}.
+ */
 public final class MBeans {
 
-  /** The kind of bean, as it appears in {@code type=}. */
+  /** The kind of bean, as it appears in {@code type=}, with its domain. */
   public enum Kind {
     /** {@link javax.cache.management.CacheMXBean}. */
-    CacheConfiguration,
+    CacheConfiguration("javax.cache"),
     /** {@link javax.cache.management.CacheStatisticsMXBean}. */
-    CacheStatistics
+    CacheStatistics("javax.cache"),
+    /** {@link CacheMetricsMXBean}: Jadugar's, so outside the standard's domain. */
+    CacheMetrics("io.jadugar");
+
+    private final String domain;
+
+    Kind(String domain) {
+      this.domain = domain;
+    }
   }
 
   private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
 
   private MBeans() {}
 
-  /** {@code javax.cache:type=<kind>,CacheManager=<uri>,Cache=<name>}, with unsafe characters replaced. */
+  /** {@code <domain>:type=<kind>,CacheManager=<uri>,Cache=<name>}, with unsafe characters replaced. */
   public static ObjectName name(Kind kind, URI managerUri, String cacheName) {
     try {
-      return new ObjectName("javax.cache:type=" + kind + ",CacheManager="
+      return new ObjectName(kind.domain + ":type=" + kind + ",CacheManager="
           + sanitize(managerUri.toString()) + ",Cache=" + sanitize(cacheName));
     } catch (JMException e) {
       throw new CacheException("Invalid MBean name for cache " + cacheName, e);

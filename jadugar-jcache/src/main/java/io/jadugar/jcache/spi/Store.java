@@ -195,4 +195,25 @@ public interface Store extends AutoCloseable {
     return new HealthReport(isConnected() ? HealthStatus.UP : HealthStatus.DOWN, "unknown", List.of(),
         Map.of(), Instant.now());
   }
+
+  // ---------------------------------------------------------------- metrics (vendor API)
+
+  /**
+   * The round trips and failed requests this store counted for its cache, read without I/O. The
+   * store counts where its requests are sent and its failures are born (the engine sees neither a
+   * batch's shape nor a read that a failure mode answered as a miss). By default nothing counted,
+   * as for an embedded store.
+   */
+  default StoreTraffic traffic() {
+    return StoreTraffic.NONE;
+  }
+
+  /**
+   * The memory behind this cache, waiting at most {@code timeout} for a server: called only when a
+   * metrics snapshot is asked for. Never throws: a figure that cannot be read is absent. By default
+   * nothing known.
+   */
+  default StoreMemory memory(Duration timeout) {
+    return StoreMemory.UNKNOWN;
+  }
 }

@@ -46,10 +46,8 @@ public final class Loading<K, V> {
   public V load(K key) {
     try {
       return core.loader.load(key);
-    } catch (CacheLoaderException e) {
-      throw e;
     } catch (Exception e) {
-      throw new CacheLoaderException(e);
+      throw failure(e);
     }
   }
 
@@ -58,11 +56,15 @@ public final class Loading<K, V> {
     try {
       Map<K, V> loaded = core.loader.loadAll(keys);
       return loaded == null ? Map.of() : loaded;
-    } catch (CacheLoaderException e) {
-      throw e;
     } catch (Exception e) {
-      throw new CacheLoaderException(e);
+      throw failure(e);
     }
+  }
+
+  /** {@code e} as the spec wants a loader's failure, counted. */
+  private CacheLoaderException failure(Exception e) {
+    core.statistics.loaderError();
+    return e instanceof CacheLoaderException ? (CacheLoaderException) e : new CacheLoaderException(e);
   }
 
   /** Loads the value of a missing key and stores it; null if the loader has none. */

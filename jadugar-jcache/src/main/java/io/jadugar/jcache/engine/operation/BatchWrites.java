@@ -36,10 +36,12 @@ public final class BatchWrites<K, V> {
   private final Expiries expiries;
   private final Completion<K, V> completion;
   private final Reports reports;
+  private final WriterCalls<K, V> writer;
 
   /** The batch writes of the cache of {@code core}. */
   public BatchWrites(CacheCore<K, V> core, Presence<K, V> presence, Expiries expiries,
-      Completion<K, V> completion, Reports reports) {
+      Completion<K, V> completion, Reports reports, WriterCalls<K, V> writer) {
+    this.writer = writer;
     this.core = core;
     this.presence = presence;
     this.expiries = expiries;
@@ -60,7 +62,7 @@ public final class BatchWrites<K, V> {
       try {
         core.writer.writeAll(entries);
       } catch (Exception e) {
-        writeFailure = WriterCalls.failure(e);
+        writeFailure = writer.failure(e);
         // what the writer left in the collection was not written: keep it out of the cache too
         Set<Object> notWritten = new HashSet<>();
         for (Cache.Entry<? extends K, ? extends V> left : entries) {
@@ -182,7 +184,7 @@ public final class BatchWrites<K, V> {
       try {
         core.writer.deleteAll(toDelete);
       } catch (Exception e) {
-        writeFailure = WriterCalls.failure(e);
+        writeFailure = writer.failure(e);
         // what the writer left in the collection was not deleted: keep it in the cache too
         byStoreKey.values().removeAll(toDelete);
       }

@@ -69,8 +69,9 @@ public final class WriterCalls<K, V> {
     }
   }
 
-  /** {@code e} as the spec wants a writer's failure. */
-  public static CacheWriterException failure(Exception e) {
+  /** {@code e} as the spec wants a writer's failure, counted. */
+  public CacheWriterException failure(Exception e) {
+    core.statistics.writerError();
     return e instanceof CacheWriterException ? (CacheWriterException) e : new CacheWriterException(e);
   }
 }

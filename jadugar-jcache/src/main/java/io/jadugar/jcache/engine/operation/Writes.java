@@ -11,6 +11,7 @@ import io.jadugar.jcache.processor.ProcessorEntry;
 import io.jadugar.jcache.spi.StoreEntry;
 import java.util.function.Function;
 import javax.cache.CacheException;
+import javax.cache.integration.CacheLoaderException;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 
@@ -177,8 +178,12 @@ public final class Writes<K, V> {
       try {
         o.result = processor.process(entry, arguments);
       } catch (CacheException e) {
+        if (!(e instanceof CacheLoaderException)) { // a loader failure inside the processor is counted as one
+          core.statistics.processorError();
+        }
         throw e;
       } catch (Exception | LinkageError | AssertionError e) {
+        core.statistics.processorError();
         throw new EntryProcessorException(e);
       }
       switch (entry.operation()) {

@@ -116,8 +116,8 @@ public final class VendorOperations<K, V> {
     }
   }
 
-  /** The cache's metrics now. */
-  public MetricsSnapshot metrics() {
-    return core.statistics.snapshot(core.name);
+  /** The cache's metrics now, the memory behind it read within {@code timeout}. */
+  public MetricsSnapshot metrics(Duration timeout) {
+    return core.statistics.snapshot(core.name, core.store.traffic(), core.store.memory(timeout));
   }
 }

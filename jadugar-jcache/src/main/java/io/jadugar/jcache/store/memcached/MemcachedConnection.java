@@ -46,6 +46,7 @@ import net.spy.memcached.OperationFactory;
 import net.spy.memcached.ops.Operation;
 import net.spy.memcached.ops.OperationCallback;
 import net.spy.memcached.ops.OperationStatus;
+import net.spy.memcached.ops.StatsOperation;
 import net.spy.memcached.protocol.binary.BinaryOperationFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -501,6 +502,71 @@ final class MemcachedConnection implements StoreClient {
       out.add(states.health(a, null));
     }
     return HealthReport.of("memcached", out, details, checkedAt);
+  }
+
+  /**
+   * The {@code bytes} of {@code stats} (what memcached holds in its items, everyone's) summed over the
+   * servers, asked all at once over the first client's connections and awaited at most {@code
+   * timeout}; {@code null} if disconnected, or if a server is down or did not answer in time, since a
+   * partial sum would pass for the whole.
+   */
+  Long serverBytes(Duration timeout) {
+    if (!open) {
+      return null;
+    }
+    try {
+      MemcachedClient client = pool.clients()[0];
+      Map<SocketAddress, MemcachedNode> nodes = new LinkedHashMap<>();
+      for (MemcachedNode node : client.getConnection().getLocator().getAll()) {
+        if (!node.isActive()) {
+          return null;
+        }
+        nodes.put(node.getSocketAddress(), node);
+      }
+      Map<SocketAddress, Long> bytes = new ConcurrentHashMap<>();
+      Map<SocketAddress, Operation> sent = new ConcurrentHashMap<>();
+      CountDownLatch done = client.broadcastOp((node, latch) -> {
+        SocketAddress sa = node.getSocketAddress();
+        Operation op = HEALTH_OPS.stats(null, new StatsOperation.Callback() {
+          @Override
+          public void gotStat(String name, String value) {
+            if ("bytes".equals(name)) {
+              bytes.put(sa, Long.parseLong(value.trim()));
+            }
+          }
+
+          @Override
+          public void receivedStatus(OperationStatus status) {
+            // the figure came with gotStat, or it did not
+          }
+
+          @Override
+          public void complete() {
+            latch.countDown();
+          }
+        });
+        sent.put(sa, op);
+        return op;
+      }, nodes.values());
+      if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        sent.values().forEach(Operation::cancel); // an answer after the deadline is of no use
+        return null;
+      }
+      if (!bytes.keySet().containsAll(nodes.keySet())) {
+        return null;
+      }
+      long sum = 0;
+      for (long b : bytes.values()) {
+        sum += b;
+      }
+      return sum;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot read the memory used by memcached at {}: {}", hostPorts(), e.toString());
+      return null;
+    }
   }
 
   /**

@@ -2,6 +2,8 @@ package io.jadugar.jcache.store.memcached;
 
 import io.jadugar.jcache.spi.BinaryKey;
 import io.jadugar.jcache.spi.KeyLock;
+import io.jadugar.jcache.store.DisconnectedException;
+import io.jadugar.jcache.store.StoreCounters;
 import io.jadugar.jcache.store.lease.LeaseBackend;
 import io.jadugar.jcache.store.lease.LeaseLocks;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +34,13 @@ final class MemcachedKeyLock implements LeaseBackend {
   private final MemcachedConnection conn;
   private final String lockPrefix;
   private final LeaseLocks locks;
+  /** The cache's counters: each request of taking, renewing and releasing a lock is a round trip of its writes. */
+  private final StoreCounters counters;
 
-  MemcachedKeyLock(MemcachedConnection conn, String cacheName, String namespace, Duration lease) {
+  MemcachedKeyLock(MemcachedConnection conn, String cacheName, String namespace, Duration lease,
+      StoreCounters counters) {
     this.conn = conn;
+    this.counters = counters;
     this.lockPrefix = namespace + ":lock:";
     this.locks = new LeaseLocks(cacheName, this, lease, MemcachedStoreFactory.LOCK_LEASE.key());
   }
@@ -84,8 +90,15 @@ final class MemcachedKeyLock implements LeaseBackend {
 
   /** A client whose connection to the lock's server is up; never another server (see {@link MemcachedStore}). */
   private MemcachedClient clientFor(String lockKey, String what) {
-    MemcachedClient client = conn.client();
+    MemcachedClient client;
+    try {
+      client = conn.client();
+    } catch (DisconnectedException e) {
+      counters.failed();
+      throw e;
+    }
     if (!conn.primary(client, lockKey).isActive()) {
+      counters.failed();
       throw new CacheException(conn.serverOf(lockKey) + " is down: cannot " + what + " lock " + lockKey);
     }
     return client;
@@ -96,7 +109,9 @@ final class MemcachedKeyLock implements LeaseBackend {
     return (int) Math.min(MemcachedStore.THIRTY_DAYS, (leaseMillis + 999) / 1000 + 1);
   }
 
+  /** Awaits the answer to one request, sent just before: one round trip. */
   private <T> T await(String lockKey, Future<T> f, String what) {
+    counters.sent(1);
     try {
       return f.get(conn.timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -105,6 +120,7 @@ final class MemcachedKeyLock implements LeaseBackend {
           + " lock " + lockKey, e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       f.cancel(false);
+      counters.failed();
       throw new CacheException(conn.serverOf(lockKey) + " failed to " + what + " lock " + lockKey + ": " + e, e);
     }
   }

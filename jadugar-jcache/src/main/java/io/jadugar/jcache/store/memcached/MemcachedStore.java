@@ -7,7 +7,11 @@ import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.OutcomeUnknownException;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.spi.StoreMemory;
 import io.jadugar.jcache.spi.StoreOptions;
+import io.jadugar.jcache.spi.StoreTraffic;
+import io.jadugar.jcache.store.DisconnectedException;
+import io.jadugar.jcache.store.StoreCounters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -127,6 +131,12 @@ final class MemcachedStore implements Store {
   /** The generation this JVM last confirmed. */
   private volatile Long lastGeneration;
   private final MemcachedKeyLock locks;
+  /**
+   * This cache's round trips and failed requests; its key locks count theirs here too. A round trip
+   * is an exchange with one server: an operation and the generation read sent right behind it on the
+   * same connection are one, as are a multi-get's keys on one server and a batch's pipelined writes.
+   */
+  private final StoreCounters counters = new StoreCounters();
 
   MemcachedStore(MemcachedConnection conn, StoreOptions options) {
     this.conn = conn;
@@ -135,7 +145,7 @@ final class MemcachedStore implements Store {
     this.generationKeys = conn.keyPerServer(namespace + ":gen");
     java.time.Duration lease = options.settings().get(MemcachedStoreFactory.LOCK_LEASE);
     this.locks = new MemcachedKeyLock(conn, cacheName, namespace,
-        lease == null ? MemcachedStoreFactory.DEFAULT_LOCK_LEASE : lease);
+        lease == null ? MemcachedStoreFactory.DEFAULT_LOCK_LEASE : lease, counters);
   }
 
   // ------------------------------------------------------------------ keys and generations
@@ -161,7 +171,7 @@ final class MemcachedStore implements Store {
    * copies into line ({@link #refresh}) and sends it again under the generation they agree on.
    */
   private <R> R underGeneration(Send<R> op) {
-    MemcachedClient client = conn.client();
+    MemcachedClient client = client();
     for (int attempt = 0; attempt < GENERATION_TRIES; attempt++) {
       long g = currentGeneration(client);
       Sent<R> sent = op.send(client, prefixOf(g));
@@ -173,6 +183,8 @@ final class MemcachedStore implements Store {
           copies.put(copy, client.asyncGet(copy, TC));
         }
       }
+      // one per server reached: each copy rides behind the operation's requests to its server
+      counters.sent(copies.size());
       R result = sent.answer().get();
       if (confirmed(g, copies, sent.write())) {
         return result;
@@ -226,9 +238,11 @@ final class MemcachedStore implements Store {
         if (conn.primary(client, generationKeys.get(i)).isActive()) {
           reads.put(i, client.asyncGets(generationKeys.get(i), TC));
         } else {
+          counters.failed();
           silent.add(MemcachedConnection.describe(conn.servers.get(i)) + " is down");
         }
       }
+      counters.sent(reads.size());
       Map<Integer, CASValue<byte[]>> copies = new LinkedHashMap<>();
       for (Map.Entry<Integer, OperationFuture<CASValue<byte[]>>> r : reads.entrySet()) {
         try {
@@ -296,6 +310,7 @@ final class MemcachedStore implements Store {
         writes.put(key, client.asyncCAS(key, c.getCas(), 0, bytes, TC));
       }
     });
+    counters.sent(writes.size());
     boolean all = true;
     for (Map.Entry<String, Future<?>> w : writes.entrySet()) {
       Object r = await(w.getKey(), w.getValue(), "write the namespace generation");
@@ -324,7 +339,7 @@ final class MemcachedStore implements Store {
 
   /** The start of this cache's memcached keys now: namespace and generation, read from every server. */
   String keyPrefix() {
-    return prefixOf(refresh(conn.client(), false));
+    return prefixOf(refresh(client(), false));
   }
 
   private static byte[] bytesOf(Object key) {
@@ -358,7 +373,7 @@ final class MemcachedStore implements Store {
     if (keys.isEmpty()) {
       return Map.of();
     }
-    MemcachedClient client = conn.client();
+    MemcachedClient client = client();
     boolean refreshedForMissing = false;
     for (int attempt = 0; attempt < GENERATION_TRIES; attempt++) {
       long g;
@@ -382,6 +397,7 @@ final class MemcachedStore implements Store {
       mkeys.addAll(copies);
       BulkFuture<Map<String, CASValue<byte[]>>> f = client.asyncGetsBulk(mkeys, TC);
       conn.multiGets.addAndGet(copies.size());
+      counters.sent(copies.size());
       Map<String, CASValue<byte[]>> found = awaitBulk(f, mkeys.size(), copies);
       // a server that did not answer in time is not missing its copy: it is only unconfirmed
       boolean answered = f.isDone() && !f.isTimeout();
@@ -444,6 +460,7 @@ final class MemcachedStore implements Store {
       nodes.add(conn.primary(client, k).getSocketAddress());
     }
     conn.multiGets.addAndGet(nodes.size());
+    counters.sent(nodes.size());
     return awaitBulk(client.asyncGetsBulk(mkeys, TC), mkeys.size(), nodes);
   }
 
@@ -453,13 +470,18 @@ final class MemcachedStore implements Store {
     try {
       if (conn.missOnFailure) {
         // a server that does not answer in time contributes misses, the others their entries
-        return f.getSome(conn.timeoutMillis, TimeUnit.MILLISECONDS);
+        Map<String, CASValue<byte[]>> some = f.getSome(conn.timeoutMillis, TimeUnit.MILLISECONDS);
+        if (f.isTimeout()) {
+          counters.failed();
+        }
+        return some;
       }
       return f.get(conn.timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheException("Cache " + cacheName + ": interrupted during a multi-get", e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      counters.failed();
       throw new CacheException("Cache " + cacheName + ": a multi-get of " + size + " keys on "
           + describeServers(servers) + " failed: " + rootMessage(e), e);
     }
@@ -588,15 +610,15 @@ final class MemcachedStore implements Store {
   @Override
   public boolean replace(StoreEntry expected, StoreEntry replacement) {
     Version v = versionOf(expected);
-    MemcachedClient client = conn.client();
+    MemcachedClient client = client();
     byte[] bytes = new Envelope(replacement.expireAt(), v.hashed() ? bytesOf(replacement.key()) : null,
         (byte[]) replacement.value()).toBytes();
     if (oversized(replacement, v.key(), bytes)) {
-      return Boolean.TRUE.equals(awaitWrite(v.key(), sendWrite(client, v.key(), expected.key(), "delete",
-          () -> client.delete(v.key(), v.cas())), "delete", expected.key()));
+      return Boolean.TRUE.equals(awaitWrite(v.key(), alone(sendWrite(client, v.key(), expected.key(), "delete",
+          () -> client.delete(v.key(), v.cas()))), "delete", expected.key()));
     }
-    OperationFuture<CASResponse> f = sendWrite(client, v.key(), expected.key(), "cas",
-        () -> client.asyncCAS(v.key(), v.cas(), exptime(replacement.expireAt()), bytes, TC));
+    OperationFuture<CASResponse> f = alone(sendWrite(client, v.key(), expected.key(), "cas",
+        () -> client.asyncCAS(v.key(), v.cas(), exptime(replacement.expireAt()), bytes, TC)));
     CASResponse r = awaitWrite(v.key(), f, "cas", expected.key());
     if (r != CASResponse.OK) {
       checkTooLarge(replacement, v.key(), bytes, f);
@@ -608,10 +630,10 @@ final class MemcachedStore implements Store {
   @Override
   public boolean remove(StoreEntry expected) {
     Version v = versionOf(expected);
-    MemcachedClient client = conn.client();
+    MemcachedClient client = client();
     // a delete with a CAS token is memcached's compare-and-delete (binary protocol)
-    return Boolean.TRUE.equals(awaitWrite(v.key(), sendWrite(client, v.key(), expected.key(), "delete",
-        () -> client.delete(v.key(), v.cas())), "delete", expected.key()));
+    return Boolean.TRUE.equals(awaitWrite(v.key(), alone(sendWrite(client, v.key(), expected.key(), "delete",
+        () -> client.delete(v.key(), v.cas()))), "delete", expected.key()));
   }
 
   @Override
@@ -627,12 +649,15 @@ final class MemcachedStore implements Store {
   @Override
   public Map<Object, StoreEntry> removeAll(Collection<?> keys) {
     Map<Object, StoreEntry> present = new HashMap<>(getAll(keys));
-    MemcachedClient client = conn.client();
+    MemcachedClient client = client();
     Map<Object, OperationFuture<Boolean>> deletes = new LinkedHashMap<>();
+    Set<Integer> servers = new HashSet<>();
     present.forEach((key, entry) -> {
       Version v = versionOf(entry);
       deletes.put(key, sendWrite(client, v.key(), key, "delete", () -> client.delete(v.key(), v.cas())));
+      servers.add(conn.serverIndex(v.key()));
     });
+    counters.sent(servers.size()); // pipelined: one exchange per server
     for (Map.Entry<Object, OperationFuture<Boolean>> d : deletes.entrySet()) {
       Version v = versionOf(present.get(d.getKey()));
       if (!Boolean.TRUE.equals(awaitWrite(v.key(), d.getValue(), "delete", d.getKey()))) {
@@ -651,7 +676,7 @@ final class MemcachedStore implements Store {
   @Override
   public void clear() {
     // a new generation on every server: every JVM's next operation uses keys no entry has
-    refresh(conn.client(), true);
+    refresh(client(), true);
   }
 
   /** A lease in memcached (see {@link MemcachedKeyLock}): compute here is a retrying CAS loop. */
@@ -693,6 +718,7 @@ final class MemcachedStore implements Store {
       try {
         lines = metadump(server);
       } catch (IOException e) {
+        counters.failed();
         if (conn.missOnFailure) {
           LOG.warn("Cache {}: iteration skips {}: {}", cacheName, MemcachedConnection.describe(server), e.getMessage());
           continue;
@@ -721,7 +747,7 @@ final class MemcachedStore implements Store {
     while (it.hasNext()) {
       batch.add(it.next());
       if (batch.size() == FETCH_BATCH || !it.hasNext()) {
-        multiGet(conn.client(), batch).forEach((mkey, v) -> {
+        multiGet(client(), batch).forEach((mkey, v) -> {
           StoreEntry e = v == null ? null : entryOf(null, mkey, v);
           if (e != null) {
             out.add(e);
@@ -741,6 +767,7 @@ final class MemcachedStore implements Store {
         if (conn.hashWalks) {
           try {
             // walks the hash table: sees every item, also those memcached is moving between LRUs
+            counters.sent(1);
             return conn.command(server, "lru_crawler metadump hash");
           } catch (IOException e) {
             if (e.getMessage() == null || !e.getMessage().contains("ERROR")) {
@@ -751,6 +778,7 @@ final class MemcachedStore implements Store {
                 MemcachedConnection.describe(server));
           }
         }
+        counters.sent(1);
         return conn.command(server, "lru_crawler metadump all");
       } catch (IOException e) {
         if (e.getMessage() == null || !e.getMessage().contains("BUSY")) {
@@ -788,6 +816,17 @@ final class MemcachedStore implements Store {
   @Override
   public HealthReport health(Duration timeout) {
     return conn.health(timeout);
+  }
+
+  @Override
+  public StoreTraffic traffic() {
+    return counters.traffic();
+  }
+
+  /** The {@code bytes} of {@code stats}, summed over the servers: everything they hold, not only this cache. */
+  @Override
+  public StoreMemory memory(Duration timeout) {
+    return new StoreMemory(null, conn.serverBytes(timeout));
   }
 
   // ------------------------------------------------------------------ helpers
@@ -865,6 +904,7 @@ final class MemcachedStore implements Store {
   private void checkStored(StoreEntry entry, String mkey, byte[] bytes, OperationFuture<?> f, Boolean ok) {
     if (!Boolean.TRUE.equals(ok)) {
       checkTooLarge(entry, mkey, bytes, f);
+      counters.failed();
       throw new CacheException("Cache " + cacheName + ": " + conn.serverOf(mkey) + " did not store key "
           + describeKey(entry.key()) + ": " + statusOf(f));
     }
@@ -875,7 +915,7 @@ final class MemcachedStore implements Store {
     String status = statusOf(f).toLowerCase(java.util.Locale.ROOT);
     if (status.contains("too large") || status.contains("e2big")) {
       if (tooLarge(entry, mkey, bytes, conn.serverOf(mkey))) {
-        conn.client().delete(mkey);
+        alone(client().delete(mkey));
       }
     }
   }
@@ -890,6 +930,7 @@ final class MemcachedStore implements Store {
       CacheException e = new CacheException("Cache " + cacheName + ": " + conn.serverOf(mkey) + " is down: the "
           + what + " of key " + describeKeyOrNull(key, mkey) + " was not sent, so it was not stored"
           + (conn.missOnFailure ? " (until the server returns, its keys are misses and their writes fail)" : ""));
+      counters.failed();
       conn.error(mkey, e.getMessage());
       throw e;
     }
@@ -908,6 +949,7 @@ final class MemcachedStore implements Store {
       throw unknown(mkey, what, key, "interrupted while waiting for the reply", e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       f.cancel(false);
+      counters.failed();
       String why = e instanceof TimeoutException ? "no reply within " + conn.timeoutMillis + " ms"
           : "the request was cancelled or failed (" + rootMessage(e) + ")";
       throw unknown(mkey, what, key, why, e);
@@ -950,11 +992,28 @@ final class MemcachedStore implements Store {
       throw new CacheException("Cache " + cacheName + ": interrupted during " + what + " on " + conn.serverOf(mkey), e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       f.cancel(false);
+      counters.failed();
       CacheException failed = new CacheException("Cache " + cacheName + ": " + conn.serverOf(mkey) + " failed to "
           + what + " key " + mkey + ": " + rootMessage(e), e);
       conn.error(mkey, failed.getMessage());
       throw failed;
     }
+  }
+
+  /** The client to send with; while the cache manager is disconnected, a failed request (counted) instead. */
+  private MemcachedClient client() {
+    try {
+      return conn.client();
+    } catch (DisconnectedException e) {
+      counters.failed();
+      throw e;
+    }
+  }
+
+  /** Counts one request sent on its own and returns its reply (underGeneration counts the requests it sends). */
+  private <T> OperationFuture<T> alone(OperationFuture<T> sent) {
+    counters.sent(1);
+    return sent;
   }
 
   private StoreEntry missOrThrow(CacheException e) {

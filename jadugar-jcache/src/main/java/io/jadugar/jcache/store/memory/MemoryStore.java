@@ -327,6 +327,12 @@ final class MemoryStore implements Store {
     return cache.estimatedSize();
   }
 
+  /** The heap of this cache's entries, estimated (see {@link HeapEstimate}); an embedded store has no server. */
+  @Override
+  public io.jadugar.jcache.spi.StoreMemory memory(Duration timeout) {
+    return new io.jadugar.jcache.spi.StoreMemory(HeapEstimate.of(cache), null);
+  }
+
   /**
    * Always {@code UP}: an embedded store has no server to lose. Its details are {@code size} and its
    * bound, {@code maximumSize} or {@code maximumWeight} with {@code weightedSize}, absent when unbounded.

@@ -1,6 +1,7 @@
 package io.jadugar.jcache.store.redis;
 
 import io.jadugar.jcache.spi.KeyLock;
+import io.jadugar.jcache.store.StoreCounters;
 import io.jadugar.jcache.store.lease.LeaseBackend;
 import io.jadugar.jcache.store.lease.LeaseLocks;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +40,16 @@ final class RedisKeyLock implements LeaseBackend {
   private final int entryNamespaceLength;
   private final boolean cluster;
   private final LeaseLocks locks;
+  /** The cache's counters: taking, renewing and releasing a lock are round trips of its writes. */
+  private final StoreCounters counters;
 
   /**
    * Locks for the entries under {@code entryNamespace} ({@code <prefix><escaped cache>:}), kept under
-   * {@code <prefix><escaped cache>%lock:}.
+   * {@code <prefix><escaped cache>%lock:}, counting their requests in {@code counters}.
    */
   RedisKeyLock(RedissonClient redisson, String where, String cacheName, String entryNamespace, boolean cluster,
-      Duration lease) {
+      Duration lease, StoreCounters counters) {
+    this.counters = counters;
     this.redisson = redisson;
     this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
     this.where = where;
@@ -103,9 +107,11 @@ final class RedisKeyLock implements LeaseBackend {
   @Override
   public boolean tryAcquire(String lockKey, String token, long leaseMillis) {
     try {
+      counters.sent(1);
       return redisson.<byte[]>getBucket(lockKey, ByteArrayCodec.INSTANCE)
           .setIfAbsent(bytes(token), Duration.ofMillis(leaseMillis));
     } catch (RuntimeException e) {
+      counters.failed();
       throw RedisFaults.operation(where, "taking lock " + lockKey, e);
     }
   }
@@ -115,6 +121,7 @@ final class RedisKeyLock implements LeaseBackend {
     try {
       return call(lockKey, RENEW, bytes(token), bytes(Long.toString(leaseMillis)));
     } catch (RuntimeException e) {
+      counters.failed();
       throw RedisFaults.operation(where, "renewing lock " + lockKey, e);
     }
   }
@@ -124,11 +131,13 @@ final class RedisKeyLock implements LeaseBackend {
     try {
       return call(lockKey, RELEASE, bytes(token));
     } catch (RuntimeException e) {
+      counters.failed();
       throw RedisFaults.operation(where, "releasing lock " + lockKey, e);
     }
   }
 
   private boolean call(String lockKey, String lua, Object... args) {
+    counters.sent(1);
     Long done = script.eval(lockKey, RScript.Mode.READ_WRITE, lua, RScript.ReturnType.LONG, List.of(lockKey), args);
     return done != null && done == 1L;
   }

@@ -8,7 +8,10 @@ import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
+import io.jadugar.jcache.spi.StoreMemory;
 import io.jadugar.jcache.spi.StoreOptions;
+import io.jadugar.jcache.spi.StoreTraffic;
+import io.jadugar.jcache.store.StoreCounters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,8 +32,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.cache.event.EventType;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
+import org.redisson.api.RBucket;
 import org.redisson.api.RBucketAsync;
+import org.redisson.api.RBuckets;
 import org.redisson.api.RFuture;
+import org.redisson.api.RKeys;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RTopic;
@@ -87,6 +93,8 @@ final class RedisStore implements Store {
   private boolean heard;
   private volatile Integer subscription;
   private final RedisKeyLock locks;
+  /** This cache's round trips and failed requests; its key locks count theirs here too. */
+  private final StoreCounters counters = new StoreCounters();
 
   RedisStore(RedisStoreClient client, StoreOptions options, Settings managerSettings) {
     this.client = client;
@@ -102,7 +110,7 @@ final class RedisStore implements Store {
     this.listener = options.listener();
     Duration lease = settings.get(RedisStoreFactory.LOCK_LEASE);
     this.locks = new RedisKeyLock(redisson, where, cacheName, namespace, cluster,
-        lease == null ? RedisStoreFactory.DEFAULT_LOCK_LEASE : lease);
+        lease == null ? RedisStoreFactory.DEFAULT_LOCK_LEASE : lease, counters);
     byte[] id = new byte[ORIGIN_LENGTH];
     ThreadLocalRandom r = ThreadLocalRandom.current();
     for (int i = 0; i < id.length; i++) {
@@ -129,6 +137,20 @@ final class RedisStore implements Store {
 
   private RScript script() {
     return client.connection().script();
+  }
+
+  /**
+   * The error of operation {@code op}, counted as a failed request: every catch of this store calls
+   * this once for the one Redisson call that failed (an error already made here is passed on as it is).
+   */
+  private javax.cache.CacheException fault(String op, RuntimeException e, boolean write) {
+    counters.failed();
+    return client.fault(op, e, write);
+  }
+
+  /** Counts the round trips of one batch of {@code redisKeys}: Redisson sends it as one pipeline per master. */
+  private void sentBatch(Collection<String> redisKeys) {
+    counters.sent(cluster ? client.masters(redisKeys) : 1);
   }
 
   // ---------------------------------------------------------------- keys
@@ -255,7 +277,9 @@ final class RedisStore implements Store {
   }
 
   private <R> R eval(String key, RScript.Mode mode, String lua, RScript.ReturnType type, Object... own) {
-    return script().eval(key, mode, lua, type, List.of(key), args(own));
+    RScript s = script();
+    counters.sent(1);
+    return s.eval(key, mode, lua, type, List.of(key), args(own));
   }
 
   /**
@@ -263,15 +287,18 @@ final class RedisStore implements Store {
    * resend them after a NOSCRIPT); here only the rare NOSCRIPT pays: load the script, call again.
    */
   private void evalPut(String key, List<Object> keys, Object[] args) {
+    RScript s = script();
     try {
-      script().evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
+      counters.sent(1);
+      s.evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
     } catch (RuntimeException e) {
       if (!noScript(e)) {
         throw e;
       }
       LOG.debug("Cache {}: loading the put script into {}", cacheName, where);
-      script().scriptLoad(RedisScripts.PUT);
-      script().evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
+      counters.sent(2);
+      s.scriptLoad(RedisScripts.PUT);
+      s.evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
     }
   }
 
@@ -298,14 +325,15 @@ final class RedisStore implements Store {
   @Override
   public StoreEntry get(Object key) {
     try {
-      byte[] raw = redisson().<byte[]>getBucket(redisKey(key), ByteArrayCodec.INSTANCE).get();
-      return decode(key, raw);
+      RBucket<byte[]> bucket = redisson().getBucket(redisKey(key), ByteArrayCodec.INSTANCE);
+      counters.sent(1);
+      return decode(key, bucket.get());
     } catch (RuntimeException e) {
       if (wrongType(e)) {
         LOG.debug("Cache {}: key {} holds foreign data, not a Redis string", cacheName, key);
         return foreign(key);
       }
-      throw client.fault("get", e, false);
+      throw fault("get", e, false);
     }
   }
 
@@ -323,9 +351,11 @@ final class RedisStore implements Store {
     Map<String, byte[]> found;
     try {
       // MGET, grouped per node by Redisson on a cluster
-      found = redisson().getBuckets(ByteArrayCodec.INSTANCE).get(names);
+      RBuckets buckets = redisson().getBuckets(ByteArrayCodec.INSTANCE);
+      sentBatch(Arrays.asList(names));
+      found = buckets.get(names);
     } catch (RuntimeException e) {
-      throw client.fault("getAll", e, false);
+      throw fault("getAll", e, false);
     }
     Map<Object, StoreEntry> out = new HashMap<>((int) (found.size() / 0.75f) + 1);
     for (int i = 0; i < names.length; i++) {
@@ -343,12 +373,14 @@ final class RedisStore implements Store {
     try {
       if (channel.length == 0) {
         // nothing to publish: a plain SET, no script (CAS scripts still see an 8-byte version)
-        setPlain(redisson().getBucket(key, ByteArrayCodec.INSTANCE), entry).toCompletableFuture().join();
+        RBucket<byte[]> bucket = redisson().getBucket(key, ByteArrayCodec.INSTANCE);
+        counters.sent(1);
+        setPlain(bucket, entry).toCompletableFuture().join();
       } else {
         evalPut(key, List.of(key), args(encode(entry, newVersion()), pxat(entry.expireAt())));
       }
     } catch (RuntimeException e) {
-      throw client.fault("put", e, true);
+      throw fault("put", e, true);
     }
   }
 
@@ -377,7 +409,7 @@ final class RedisStore implements Store {
         putAllScripted(entries);
       }
     } catch (RuntimeException e) {
-      throw client.fault("putAll", e, true);
+      throw fault("putAll", e, true);
     }
   }
 
@@ -426,6 +458,7 @@ final class RedisStore implements Store {
       s.evalAsync((String) k.get(0), RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG, k,
           argChunks.get(i));
     }
+    counters.sent(1);
     batch.execute();
   }
 
@@ -455,19 +488,24 @@ final class RedisStore implements Store {
    */
   private void putAllPerKey(Collection<StoreEntry> entries) {
     RBatch batch = redisson().createBatch();
+    List<String> keys = new ArrayList<>(entries.size());
     if (channel.length == 0) {
       for (StoreEntry entry : entries) {
-        setPlain(batch.getBucket(redisKey(entry.key()), ByteArrayCodec.INSTANCE), entry);
+        String key = redisKey(entry.key());
+        keys.add(key);
+        setPlain(batch.getBucket(key, ByteArrayCodec.INSTANCE), entry);
       }
     } else {
       RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
       byte[] now = ascii(System.currentTimeMillis());
       for (StoreEntry entry : entries) {
         String key = redisKey(entry.key());
+        keys.add(key);
         s.evalAsync(key, RScript.Mode.READ_WRITE, RedisScripts.PUT, RScript.ReturnType.LONG, List.of(key),
             channel, origin, now, encode(entry, newVersion()), pxat(entry.expireAt()));
       }
     }
+    sentBatch(keys);
     batch.execute();
   }
 
@@ -479,7 +517,7 @@ final class RedisStore implements Store {
           encode(entry, newVersion()), pxat(entry.expireAt()));
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw client.fault("insert", e, true);
+      throw fault("insert", e, true);
     }
   }
 
@@ -494,7 +532,7 @@ final class RedisStore implements Store {
           expiryOnly ? ONE : ZERO);
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw client.fault("replace", e, true);
+      throw fault("replace", e, true);
     }
   }
 
@@ -506,7 +544,7 @@ final class RedisStore implements Store {
           (byte[]) expected.version());
       return done != null && done == 1L;
     } catch (RuntimeException e) {
-      throw client.fault("remove", e, true);
+      throw fault("remove", e, true);
     }
   }
 
@@ -517,7 +555,7 @@ final class RedisStore implements Store {
       byte[] old = eval(rk, RScript.Mode.READ_WRITE, RedisScripts.REMOVE, RScript.ReturnType.VALUE);
       return decode(key, old);
     } catch (RuntimeException e) {
-      throw client.fault("remove", e, true);
+      throw fault("remove", e, true);
     }
   }
 
@@ -531,13 +569,16 @@ final class RedisStore implements Store {
     try {
       RBatch batch = redisson().createBatch();
       RScriptAsync s = batch.getScript(ByteArrayCodec.INSTANCE);
+      List<String> rks = new ArrayList<>(order.size());
       for (Object k : order) {
         String rk = redisKey(k);
+        rks.add(rk);
         s.evalAsync(rk, RScript.Mode.READ_WRITE, RedisScripts.REMOVE, RScript.ReturnType.VALUE, List.of(rk), args());
       }
+      sentBatch(rks);
       result = batch.execute();
     } catch (RuntimeException e) {
-      throw client.fault("removeAll", e, true);
+      throw fault("removeAll", e, true);
     }
     Map<Object, StoreEntry> out = new LinkedHashMap<>();
     List<?> responses = result.getResponses();
@@ -557,19 +598,28 @@ final class RedisStore implements Store {
       for (String k : scan()) {
         chunk.add(k);
         if (chunk.size() == CHUNK) {
-          redisson().getKeys().delete(chunk.toArray(new String[0]));
+          delete(chunk);
           chunk.clear();
         }
       }
       if (!chunk.isEmpty()) {
-        redisson().getKeys().delete(chunk.toArray(new String[0]));
+        delete(chunk);
       }
     } catch (RuntimeException e) {
-      throw client.fault("clear", e, true);
+      throw fault("clear", e, true);
     }
   }
 
-  /** The cache's keys, by SCAN MATCH on every master (never KEYS). */
+  private void delete(List<String> redisKeys) {
+    RKeys keys = redisson().getKeys();
+    sentBatch(redisKeys);
+    keys.delete(redisKeys.toArray(new String[0]));
+  }
+
+  /**
+   * The cache's keys, by SCAN MATCH on every master (never KEYS). Redisson's iterator sends the SCAN
+   * pages as it goes, out of sight: they are not among the round trips counted.
+   */
   private Iterable<String> scan() {
     return redisson().getKeys().getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(500));
   }
@@ -580,7 +630,7 @@ final class RedisStore implements Store {
     try {
       keys = scan().iterator();
     } catch (RuntimeException e) {
-      throw client.fault("iterator", e, false);
+      throw fault("iterator", e, false);
     }
     return new Iterator<>() {
       private Iterator<StoreEntry> batch = java.util.Collections.emptyIterator();
@@ -606,8 +656,10 @@ final class RedisStore implements Store {
             }
           }
           return batch.hasNext();
+        } catch (javax.cache.CacheException e) {
+          throw e; // made (and counted) by getAll or foreignAmong
         } catch (RuntimeException e) {
-          throw client.fault("iteration", e, false);
+          throw fault("iteration", e, false);
         }
       }
 
@@ -628,16 +680,24 @@ final class RedisStore implements Store {
    */
   private List<StoreEntry> foreignAmong(List<String> names, List<Object> storeKeys, Map<Object, StoreEntry> found) {
     List<Object> missing = new ArrayList<>();
-    RBatch check = redisson().createBatch();
-    RScriptAsync s = check.getScript(ByteArrayCodec.INSTANCE);
-    for (int i = 0; i < names.size(); i++) {
-      if (!found.containsKey(storeKeys.get(i))) {
-        missing.add(storeKeys.get(i));
-        s.evalAsync(names.get(i), RScript.Mode.READ_ONLY, RedisScripts.IS_FOREIGN, RScript.ReturnType.LONG,
-            List.of(names.get(i)));
+    List<?> answers;
+    try {
+      RBatch check = redisson().createBatch();
+      RScriptAsync s = check.getScript(ByteArrayCodec.INSTANCE);
+      List<String> missingNames = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        if (!found.containsKey(storeKeys.get(i))) {
+          missing.add(storeKeys.get(i));
+          missingNames.add(names.get(i));
+          s.evalAsync(names.get(i), RScript.Mode.READ_ONLY, RedisScripts.IS_FOREIGN, RScript.ReturnType.LONG,
+              List.of(names.get(i)));
+        }
       }
+      sentBatch(missingNames);
+      answers = check.execute().getResponses();
+    } catch (RuntimeException e) {
+      throw fault("iteration", e, false);
     }
-    List<?> answers = check.execute().getResponses();
     List<StoreEntry> out = new ArrayList<>();
     for (int i = 0; i < missing.size(); i++) {
       if (Long.valueOf(1L).equals(answers.get(i))) {
@@ -789,7 +849,7 @@ final class RedisStore implements Store {
         // returns once Redis has confirmed the subscription
         subscription = topic.addListener(byte[].class, (ch, message) -> onMessage(message));
       } catch (RuntimeException e) {
-        throw client.fault("subscribing to the changes of cache " + cacheName, e, false);
+        throw fault("subscribing to the changes of cache " + cacheName, e, false);
       }
     }
   }
@@ -868,6 +928,18 @@ final class RedisStore implements Store {
   @Override
   public HealthReport health(Duration timeout) {
     return client.health(timeout);
+  }
+
+  /** Counted on this cache's calls: the commands, script calls and pipelines per master it sent, and those that failed. */
+  @Override
+  public StoreTraffic traffic() {
+    return counters.traffic();
+  }
+
+  /** {@code used_memory} of {@code INFO memory}, summed over the masters: the servers' figure, not this cache's. */
+  @Override
+  public StoreMemory memory(Duration timeout) {
+    return new StoreMemory(null, client.usedMemory(timeout));
   }
 
   @Override

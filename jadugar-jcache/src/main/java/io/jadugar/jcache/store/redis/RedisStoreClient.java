@@ -486,6 +486,72 @@ final class RedisStoreClient implements StoreClient {
     return report;
   }
 
+  /**
+   * {@code used_memory} of {@code INFO memory} summed over the masters (the single server, each
+   * Cluster master, Sentinel's current master), all asked at once, each answer awaited until
+   * {@code timeout} has passed; {@code null} if disconnected or if some master did not answer in time,
+   * since a partial sum would pass for the whole.
+   */
+  Long usedMemory(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Connection c = connection;
+    if (c == null) {
+      return null;
+    }
+    try {
+      List<CompletableFuture<Map<String, String>>> answers = new ArrayList<>();
+      for (RedisNode node : nodes(c.redisson())) {
+        answers.add(((RedisNodeAsync) node).infoAsync(RedisNode.InfoSection.MEMORY).toCompletableFuture());
+      }
+      if (answers.isEmpty()) {
+        return null;
+      }
+      long sum = 0;
+      for (CompletableFuture<Map<String, String>> a : answers) {
+        String used = a.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).get("used_memory");
+        if (used == null) {
+          return null;
+        }
+        sum += Long.parseLong(used.trim());
+      }
+      return sum;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.debug("Cannot read the memory used by {}: {}", where, e.toString());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /**
+   * How many masters hold {@code redisKeys}, the round trips of one batch of them: one outside a
+   * Cluster. On a Cluster Redisson sends a batch as one pipeline per master, which it finds in its own
+   * map of slots to masters; the count reads that same map (Redisson's internal API: if it is not
+   * there, every master counts, an upper bound).
+   */
+  int masters(Collection<String> redisKeys) {
+    if (redisKeys.isEmpty()) {
+      return 0;
+    }
+    if (!cluster() || redisKeys.size() == 1) {
+      return 1;
+    }
+    RedissonClient redisson = connection().redisson();
+    try {
+      org.redisson.connection.ConnectionManager slots =
+          ((Redisson) redisson).getCommandExecutor().getConnectionManager();
+      Set<Object> masters = new java.util.HashSet<>();
+      for (String k : redisKeys) {
+        masters.add(slots.getWriteEntry(slots.calcSlot(k)));
+      }
+      return masters.size();
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("Cannot read Redisson's slot map of {}: {}", where, e.toString());
+      return Math.min(redisKeys.size(), redisson.getRedisNodes(RedisNodes.CLUSTER).getMasters().size());
+    }
+  }
+
   /** The masters to ping: the single server, every Cluster master, or Sentinel's current master. */
   private List<RedisNode> nodes(RedissonClient redisson) {
     List<RedisNode> out = new ArrayList<>();

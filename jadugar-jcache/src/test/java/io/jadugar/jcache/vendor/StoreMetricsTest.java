@@ -1,0 +1,250 @@
+package io.jadugar.jcache.vendor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jadugar.jcache.JadugarCache;
+import io.jadugar.jcache.MetricsSnapshot;
+import io.jadugar.jcache.configuration.JadugarConfiguration;
+import io.jadugar.jcache.store.memory.EntryWeigher;
+import io.jadugar.jcache.testing.AllStores;
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the stores count and tell for the metrics, on every store: round trips per operation (none
+ * on the memory store, one per server a batch reaches on the others), the memory behind a cache, and
+ * the metrics bean over JMX.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StoreMetricsTest {
+
+  private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
+  private static final String VALUE = "v".repeat(100);
+
+  private AllStores stores;
+
+  @BeforeAll
+  void servers() throws Exception {
+    stores = new AllStores("store-metrics");
+  }
+
+  @AfterAll
+  void stop() {
+    if (stores != null) {
+      stores.close();
+    }
+  }
+
+  Stream<String> all() {
+    return AllStores.NAMES.stream();
+  }
+
+  private JadugarCache<String, String> cache(String store, String name, boolean statistics) {
+    CacheManager m = stores.manager(store);
+    m.destroyCache(name);
+    Cache<String, String> c = m.createCache(name, new JadugarConfiguration<String, String>()
+        .setTypes(String.class, String.class).setStatisticsEnabled(statistics));
+    return c.unwrap(JadugarCache.class);
+  }
+
+  private static boolean remote(String store) {
+    return !store.startsWith("memory");
+  }
+
+  /** How many servers {@code store} spreads a cache's keys over. */
+  private static int servers(String store) {
+    return store.equals("redis-cluster") || store.equals("memcached-3") ? 3 : 1;
+  }
+
+  /** The round trips {@code op} made on {@code c}. */
+  private static long trips(JadugarCache<String, String> c, Consumer<JadugarCache<String, String>> op) {
+    long before = c.metrics().roundTrips();
+    op.accept(c);
+    return c.metrics().roundTrips() - before;
+  }
+
+  /** {@code n} keys, each in hash tag {@code {tag}} when {@code tag} is given (one Redis Cluster slot). */
+  private static Set<String> keys(int n, String tag) {
+    return IntStream.range(0, n).mapToObj(i -> (tag == null ? "" : "{" + tag + "}") + "key-" + i)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("all")
+  void roundTripsOfAGetAPutAndBatches(String store) {
+    JadugarCache<String, String> c = cache(store, "trips", false);
+    c.put("warm", "v"); // a first use may load scripts (Redis) or read every server's generation (memcached)
+    c.get("warm");
+    c.getAll(keys(100, null));
+    long one = remote(store) ? 1 : 0;
+    assertEquals(one, trips(c, x -> x.put("k", VALUE)), "put");
+    assertEquals(one, trips(c, x -> x.get("k")), "get hit");
+    assertEquals(one, trips(c, x -> x.get("absent")), "get miss");
+    assertEquals(one, trips(c, x -> x.containsKey("k")), "containsKey");
+    // a batch on one server is one round trip: a Cluster's hash tag puts keys in one slot; one key is on one server
+    Set<String> together = store.equals("redis-cluster") ? keys(20, "t") : servers(store) == 1 ? keys(20, null)
+        : Set.of("k");
+    assertEquals(one, trips(c, x -> x.getAll(together)), "getAll on one server");
+    Map<String, String> batch = new HashMap<>();
+    together.forEach(k -> batch.put(k, VALUE));
+    assertEquals(one, trips(c, x -> x.putAll(batch)), "putAll on one server");
+    // a batch of 100 keys lands on every server: one round trip each
+    assertEquals(one * servers(store), trips(c, x -> x.getAll(keys(100, null))), "getAll on every server");
+    Map<String, String> spread = new HashMap<>();
+    keys(100, null).forEach(k -> spread.put(k, VALUE));
+    assertEquals(one * servers(store), trips(c, x -> x.putAll(spread)), "putAll on every server");
+    assertEquals(VALUE, c.get("key-99"));
+    MetricsSnapshot m = c.metrics();
+    assertEquals(0, m.errors().get("store"), m.toString());
+    // counted whether or not statistics are enabled: this cache has them off
+    assertEquals(0, m.latency().get("get").count());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("all")
+  void memoryBehindACache(String store) {
+    JadugarCache<String, String> c = cache(store, "memory", false);
+    MetricsSnapshot empty = c.metrics();
+    for (int i = 0; i < 10; i++) {
+      c.put("key-" + i, VALUE + i);
+    }
+    MetricsSnapshot few = c.metrics();
+    for (int i = 10; i < 1_000; i++) {
+      c.put("key-" + i, VALUE + i);
+    }
+    MetricsSnapshot many = c.metrics();
+    if (remote(store)) {
+      // the servers' own figure, shared with everything else they hold: present and above what we wrote
+      assertNull(many.estimatedBytes(), many.toString());
+      assertNotNull(many.serverBytes(), many.toString());
+      assertTrue(many.serverBytes() > 1_000 * VALUE.length(), many.toString());
+    } else {
+      assertNull(many.serverBytes(), many.toString());
+      assertEquals(0L, empty.estimatedBytes(), empty.toString());
+      assertTrue(few.estimatedBytes() > 0, few.toString());
+      assertTrue(many.estimatedBytes() > few.estimatedBytes() * 50, few + " then " + many);
+      // each entry: a 100-character value (about 140 bytes), a short key and the store's bookkeeping
+      long perEntry = many.estimatedBytes() / 1_000;
+      assertTrue(perEntry > 200 && perEntry < 1_000, perEntry + " bytes per entry: " + many);
+      c.clear();
+      assertEquals(0L, c.metrics().estimatedBytes());
+    }
+  }
+
+  @Test
+  void aWeigherGivesTheWeightedSize() {
+    CacheManager m = stores.manager("memory");
+    Cache<String, String> c = m.createCache("weighed", new JadugarConfiguration<String, String>()
+        .setSetting("jadugar.memory.maximum-weight", "1000000")
+        .setSetting("jadugar.memory.weigher", LengthWeigher.class.getName())
+        .setTypes(String.class, String.class));
+    for (int i = 0; i < 10; i++) {
+      c.put("key-" + i, VALUE);
+    }
+    assertEquals(10L * VALUE.length(), c.unwrap(JadugarCache.class).metrics().estimatedBytes());
+    m.destroyCache("weighed");
+  }
+
+  /** Weighs an entry by its value's length. */
+  public static final class LengthWeigher implements EntryWeigher {
+    @Override
+    public int weigh(Object key, Object value) {
+      return ((String) value).length();
+    }
+  }
+
+  private static final List<String> ATTRIBUTES = List.of("GetCount", "GetMeanMicros", "GetP50Micros",
+      "GetP99Micros", "GetMaxMicros", "PutCount", "PutMeanMicros", "PutP50Micros", "PutP99Micros", "PutMaxMicros",
+      "RemoveCount", "RemoveMeanMicros", "RemoveP50Micros", "RemoveP99Micros", "RemoveMaxMicros", "Hits", "Misses",
+      "Puts", "Removals", "Evictions", "CorruptEntries", "StoreErrors", "WriterErrors", "LoaderErrors",
+      "ProcessorErrors", "RoundTrips", "EstimatedBytes", "ServerBytes");
+
+  /** The metrics bean of the cache named {@code cache}, wherever its manager is, or null. */
+  private static ObjectName bean(String cache) throws Exception {
+    Set<ObjectName> found = JMX.queryNames(new ObjectName("io.jadugar:type=CacheMetrics,Cache=" + cache + ",*"), null);
+    assertTrue(found.size() <= 1, found.toString());
+    return found.isEmpty() ? null : found.iterator().next();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("all")
+  void theMetricsBeanFollowsTheStatisticsAndGoesWithTheCache(String store) throws Exception {
+    String name = "jmx-" + store;
+    JadugarCache<String, String> c = cache(store, name, false);
+    assertNull(bean(name), "no bean while statistics are off");
+    CacheManager m = c.getCacheManager();
+    m.enableStatistics(name, true);
+    ObjectName on = bean(name);
+    assertNotNull(on, "registered with the statistics");
+    // named like the JSR-107 statistics bean beside it, in Jadugar's own domain
+    assertEquals(Set.of("type", "CacheManager", "Cache"), on.getKeyPropertyList().keySet());
+    ObjectName statistics = new ObjectName("javax.cache:type=CacheStatistics,CacheManager="
+        + on.getKeyProperty("CacheManager") + ",Cache=" + name);
+    assertTrue(JMX.isRegistered(statistics), statistics + " beside " + on);
+    Set<String> attributes = new HashSet<>();
+    for (MBeanAttributeInfo a : JMX.getMBeanInfo(on).getAttributes()) {
+      attributes.add(a.getName());
+      assertTrue(a.isReadable() && !a.isWritable(), a.getName());
+    }
+    assertEquals(new HashSet<>(ATTRIBUTES), attributes);
+
+    c.put("k", VALUE);
+    c.get("k");
+    c.get("absent");
+    c.remove("k");
+    assertEquals(2L, JMX.getAttribute(on, "GetCount"));
+    assertEquals(1L, JMX.getAttribute(on, "PutCount"));
+    assertEquals(1L, JMX.getAttribute(on, "RemoveCount"));
+    assertEquals(1L, JMX.getAttribute(on, "Hits"));
+    assertEquals(1L, JMX.getAttribute(on, "Misses"));
+    double mean = (Double) JMX.getAttribute(on, "GetMeanMicros");
+    double p99 = (Double) JMX.getAttribute(on, "GetP99Micros");
+    double max = (Double) JMX.getAttribute(on, "GetMaxMicros");
+    assertTrue(mean > 0 && p99 <= max && max > 0, mean + " " + p99 + " " + max);
+    assertEquals(c.metrics().roundTrips(), JMX.getAttribute(on, "RoundTrips"));
+    assertEquals(0L, JMX.getAttribute(on, "StoreErrors"));
+    long estimated = (Long) JMX.getAttribute(on, "EstimatedBytes");
+    long server = (Long) JMX.getAttribute(on, "ServerBytes");
+    if (remote(store)) {
+      assertTrue((Long) JMX.getAttribute(on, "RoundTrips") >= 4);
+      assertEquals(-1L, estimated);
+      assertTrue(server > 0, "ServerBytes " + server);
+    } else {
+      assertEquals(0L, JMX.getAttribute(on, "RoundTrips"));
+      assertEquals(-1L, server);
+      assertTrue(estimated >= 0, "EstimatedBytes " + estimated);
+    }
+
+    m.enableStatistics(name, false);
+    assertNull(bean(name), "gone with the statistics");
+    m.enableStatistics(name, true);
+    assertNotNull(bean(name));
+    c.close();
+    assertNull(bean(name), "gone with the cache");
+    assertFalse(JMX.isRegistered(on));
+  }
+}
