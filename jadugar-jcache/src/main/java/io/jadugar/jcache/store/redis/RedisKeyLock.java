@@ -6,6 +6,7 @@ import io.jadugar.jcache.store.lease.LeaseLocks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -32,8 +33,8 @@ final class RedisKeyLock implements LeaseBackend {
       "redis.call('DEL', KEYS[1])",
       "return 1");
 
-  private final RedissonClient redisson;
-  private final RScript script;
+  /** The current Redisson client of the cache manager: a disconnect() and connect() replace it. */
+  private final Supplier<RedissonClient> redisson;
   private final String where;
   private final String lockNamespace;
   private final int entryNamespaceLength;
@@ -44,10 +45,9 @@ final class RedisKeyLock implements LeaseBackend {
    * Locks for the entries under {@code entryNamespace} ({@code <prefix><escaped cache>:}), kept under
    * {@code <prefix><escaped cache>%lock:}.
    */
-  RedisKeyLock(RedissonClient redisson, String where, String cacheName, String entryNamespace, boolean cluster,
-      Duration lease) {
+  RedisKeyLock(Supplier<RedissonClient> redisson, String where, String cacheName, String entryNamespace,
+      boolean cluster, Duration lease) {
     this.redisson = redisson;
-    this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
     this.where = where;
     this.lockNamespace = lockNamespace(entryNamespace);
     this.entryNamespaceLength = entryNamespace.length();
@@ -103,7 +103,7 @@ final class RedisKeyLock implements LeaseBackend {
   @Override
   public boolean tryAcquire(String lockKey, String token, long leaseMillis) {
     try {
-      return redisson.<byte[]>getBucket(lockKey, ByteArrayCodec.INSTANCE)
+      return redisson.get().<byte[]>getBucket(lockKey, ByteArrayCodec.INSTANCE)
           .setIfAbsent(bytes(token), Duration.ofMillis(leaseMillis));
     } catch (RuntimeException e) {
       throw RedisFaults.operation(where, "taking lock " + lockKey, e);
@@ -129,6 +129,7 @@ final class RedisKeyLock implements LeaseBackend {
   }
 
   private boolean call(String lockKey, String lua, Object... args) {
+    RScript script = redisson.get().getScript(ByteArrayCodec.INSTANCE);
     Long done = script.eval(lockKey, RScript.Mode.READ_WRITE, lua, RScript.ReturnType.LONG, List.of(lockKey), args);
     return done != null && done == 1L;
   }
