@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jadugar.jcache.JadugarCachingProvider;
 import io.jadugar.jcache.engine.EngineCache;
-import io.jadugar.jcache.store.redis.RedisServer;
+import io.jadugar.jcache.testing.RedisExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,10 +25,9 @@ import java.util.Set;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,28 +37,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RedisBombTest {
 
-  private static RedisServer server;
+  @RegisterExtension
+  static final RedisExtension REDIS = RedisExtension.single();
   private JadugarCachingProvider provider;
   private CacheManager manager;
-
-  @BeforeAll
-  static void startServer() throws IOException {
-    server = RedisServer.launch();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @BeforeEach
   void open() {
     provider = new JadugarCachingProvider();
     Properties p = new Properties();
     p.setProperty("jadugar.prefix", "t:");
-    manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(), p);
+    manager = provider.getCacheManager(URI.create(REDIS.server().address()), getClass().getClassLoader(), p);
   }
 
   @AfterEach
@@ -69,7 +57,7 @@ class RedisBombTest {
 
   /** SET {@code key} {@code value} over a plain socket, in Redis' own protocol: what any client can do. */
   private static void rawSet(String key, byte[] value) throws IOException {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), REDIS.server().port())) {
       ByteArrayOutputStream command = new ByteArrayOutputStream();
       byte[] k = key.getBytes(StandardCharsets.UTF_8);
       command.writeBytes(("*3\r\n$3\r\nSET\r\n$" + k.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -120,7 +108,7 @@ class RedisBombTest {
         assertNull(c.get("k"));
         return (System.nanoTime() - start) / 1_000_000;
       }, "get did not return"));
-      assertEquals("0", server.cli("EXISTS", "t:" + cacheName + ":sk").trim(), "dropped");
+      assertEquals("0", REDIS.server().cli("EXISTS", "t:" + cacheName + ":sk").trim(), "dropped");
     }
     assertTrue(fastest < budgetMs, "get took " + fastest + " ms");
     assertEquals(corrupt + tries, engine.statistics().getCorruptEntries(), "counted as corrupt");

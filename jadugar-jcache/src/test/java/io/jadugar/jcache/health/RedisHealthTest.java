@@ -4,9 +4,12 @@ import static io.jadugar.jcache.health.HealthFixture.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jadugar.jcache.JadugarCache;
 import io.jadugar.jcache.JadugarManager;
 import io.jadugar.jcache.store.redis.RedisServer;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,53 @@ class RedisHealthTest {
     }
   }
 
+  /**
+   * A frozen server (SIGSTOP) keeps its connections open and answers nothing: the check cannot learn
+   * it from a closed socket and must give up at its timeout. Both the manager's and the cache's own
+   * check say DOWN within the timeout (plus slack), naming the server and why; after SIGCONT the
+   * same client is UP again and the cache serves what it held.
+   */
+  @Test
+  void aFrozenServerIsDownWithinTheTimeoutAndUpAgainWhenThawed() throws Exception {
+    try (RedisServer server = RedisServer.launch()) {
+      CacheManager m = single(server);
+      try {
+        JadugarManager j = jadugar(m);
+        Cache<String, String> c = m.createCache("frozen", strings());
+        c.put("k", "v");
+        assertAllUp(timed(j), "redis", 1);
+        server.signal("STOP");
+        try {
+          long start = System.nanoTime();
+          HealthReport down = timed(j);
+          long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          System.out.println("redis frozen: manager health " + down.status() + " after " + tookMs + " ms: " + down);
+          assertEquals(HealthStatus.DOWN, down.status(), down.toString());
+          assertSilent(down, hostPort(server));
+          String error = down.server(hostPort(server)).lastError();
+          // the check's own deadline or Redisson's command timeout, whichever fires first: both say it timed out
+          assertTrue(error.contains(hostPort(server)) && (error.contains("within " + TIMEOUT.toMillis() + " ms")
+              || error.contains("timed out")), error);
+          // the cache's own check asks the same server, with the same bound
+          HealthReport ofCache = timedCache(c);
+          assertEquals(HealthStatus.DOWN, ofCache.status(), ofCache.toString());
+          assertSilent(ofCache, hostPort(server));
+        } finally {
+          server.signal("CONT");
+        }
+        HealthReport up = awaitHealth(j, 30, r -> r.status() == HealthStatus.UP);
+        assertAllUp(up, "redis", 1);
+        // the error of the frozen spell stays on record, with its time
+        assertSilentBefore(up, hostPort(server));
+        assertEquals("v", c.get("k"));
+        c.put("k", "thawed");
+        assertEquals("thawed", c.get("k"));
+      } finally {
+        m.close();
+      }
+    }
+  }
+
   /** The server answers now, and its last error is still reported. */
   private static void assertSilentBefore(HealthReport r, String address) {
     ServerHealth s = r.server(address);
@@ -118,6 +168,65 @@ class RedisHealthTest {
       } finally {
         m.close();
       }
+    }
+  }
+
+  /**
+   * A cache with a writer takes a key lock in Redis around each write (Redis's compute may retry);
+   * after disconnect() and connect() those locks must be taken through the new client, not the
+   * one the disconnect shut down.
+   */
+  @Test
+  void aWriteThroughCacheWritesAgainAfterAReconnect() throws Exception {
+    try (RedisServer server = RedisServer.launch()) {
+      CacheManager m = single(server);
+      try {
+        List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Cache<String, String> c = m.createCache("written", strings().setWriteThrough(true)
+            .setCacheWriterFactory(javax.cache.configuration.FactoryBuilder.factoryOf(new Written(written))));
+        c.put("k", "before");
+        assertTrue(c.replace("k", "before", "still before"));
+        jadugar(m).disconnect();
+        jadugar(m).connect();
+        c.put("k", "after");
+        assertTrue(c.replace("k", "after", "replaced after"));
+        assertEquals("replaced after", c.get("k"));
+        assertEquals(List.of("k=before", "k=still before", "k=after", "k=replaced after"), written);
+      } finally {
+        m.close();
+      }
+    }
+  }
+
+  /** A writer that records {@code key=value} of each write in a list of this JVM. */
+  static final class Written implements javax.cache.integration.CacheWriter<String, String>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final transient List<String> writes;
+
+    Written(List<String> writes) {
+      this.writes = writes;
+    }
+
+    @Override
+    public void write(Cache.Entry<? extends String, ? extends String> entry) {
+      writes.add(entry.getKey() + "=" + entry.getValue());
+    }
+
+    @Override
+    public void writeAll(java.util.Collection<Cache.Entry<? extends String, ? extends String>> entries) {
+      entries.forEach(this::write);
+      entries.clear();
+    }
+
+    @Override
+    public void delete(Object key) {
+      writes.add(key + " deleted");
+    }
+
+    @Override
+    public void deleteAll(java.util.Collection<?> keys) {
+      keys.forEach(this::delete);
+      keys.clear();
     }
   }
 
@@ -198,6 +307,69 @@ class RedisHealthTest {
         m.close();
       }
     }
+  }
+
+  /**
+   * One master of the 3-master Cluster frozen (SIGSTOP): it holds its connections and answers
+   * nothing, so the check waits out its timeout on it alone while the two others answer: DEGRADED
+   * within the timeout, the frozen master named with a timeout error. After SIGCONT it answers
+   * again and the report is UP, once the Cluster agrees it is whole (its own failure detection may
+   * have marked the master failed meanwhile).
+   */
+  @Test
+  void aFrozenClusterMasterIsDegradedWithinTheTimeoutAndUpWhenThawed() throws Exception {
+    try (RedisServer.Cluster cluster = RedisServer.Cluster.launch()) {
+      CacheManager m = manager("redis-cluster", "jadugar.store", "redis", "jadugar.redis.cluster.nodes",
+          cluster.addresses(), "jadugar.redis.timeout", "1s", "jadugar.redis.connect-timeout", "1s");
+      try {
+        JadugarManager j = jadugar(m);
+        Cache<String, String> c = m.createCache("frozen-master", strings());
+        for (int i = 0; i < 30; i++) {
+          c.put("k" + i, "v" + i); // some key on every master
+        }
+        assertAllUp(timed(j), "redis", 3);
+        RedisServer frozen = cluster.nodes().get(2);
+        frozen.signal("STOP");
+        try {
+          long start = System.nanoTime();
+          HealthReport r = timed(j);
+          long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          System.out.println("cluster master frozen: health " + r.status() + " after " + tookMs + " ms: " + r);
+          assertEquals(HealthStatus.DEGRADED, r.status(), r.toString());
+          assertSilent(r, hostPort(frozen));
+          String error = r.server(hostPort(frozen)).lastError();
+          assertTrue(error.contains("within " + TIMEOUT.toMillis() + " ms") || error.contains("timed out"), r.toString());
+          for (RedisServer n : cluster.nodes()) {
+            if (n != frozen) {
+              ServerHealth s = r.server(hostPort(n));
+              assertTrue(s.answered() && s.roundTrip().compareTo(TIMEOUT) <= 0, r.toString());
+            }
+          }
+          HealthReport ofCache = timedCache(c);
+          assertEquals(HealthStatus.DEGRADED, ofCache.status(), ofCache.toString());
+          assertSilent(ofCache, hostPort(frozen));
+        } finally {
+          frozen.signal("CONT");
+        }
+        HealthReport up = awaitHealth(j, 30, x -> x.status() == HealthStatus.UP);
+        assertAllUp(up, "redis", 3);
+        assertEquals("ok", up.details().get("clusterState"), up.toString());
+        for (int i = 0; i < 30; i++) {
+          assertEquals("v" + i, c.get("k" + i)); // the thawed master kept its share
+        }
+      } finally {
+        m.close();
+      }
+    }
+  }
+
+  /** The cache's own health check, which must return within the timeout plus slack too. */
+  private static HealthReport timedCache(Cache<String, String> c) {
+    long start = System.nanoTime();
+    HealthReport r = c.unwrap(JadugarCache.class).health(TIMEOUT);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertTrue(took.compareTo(TIMEOUT.plus(SLACK)) <= 0, "the cache's health() took " + took.toMillis() + " ms: " + r);
+    return r;
   }
 
   private static String cli(RedisServer s, String... args) {

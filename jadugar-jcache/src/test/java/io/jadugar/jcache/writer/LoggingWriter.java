@@ -19,6 +19,8 @@ import javax.cache.integration.CacheWriter;
  * A CacheWriter that appends each call to one log file shared by every JVM of a test, under an
  * exclusive file lock, so the file's order is the order in which the calls happened: {@code W key
  * value jvm-thread seq} or {@code D key - jvm-thread seq}. {@link #open} names the file and this JVM.
+ * A thread that names its {@link #operation operation} first gets that name and the time of the call
+ * (epoch ms) appended: {@code W key value jvm-thread seq op time}.
  */
 public final class LoggingWriter implements CacheWriter<String, Integer>, Serializable {
 
@@ -26,12 +28,19 @@ public final class LoggingWriter implements CacheWriter<String, Integer>, Serial
   private static final AtomicLong SEQUENCE = new AtomicLong();
   private static volatile FileChannel channel;
   private static volatile String jvm;
+  /** The operation the calling thread runs now, if it said so. */
+  private static final ThreadLocal<String> OPERATION = new ThreadLocal<>();
 
   /** Appends this JVM's calls, as {@code jvmName}, to {@code log}. */
   public static synchronized void open(Path log, String jvmName) throws IOException {
     close();
     channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     jvm = jvmName;
+  }
+
+  /** Tags the calling thread's next calls with {@code id}, the operation that makes them ({@code null}: none). */
+  public static void operation(String id) {
+    OPERATION.set(id);
   }
 
   /** Stops logging. */
@@ -70,8 +79,9 @@ public final class LoggingWriter implements CacheWriter<String, Integer>, Serial
 
   /** One line, appended whole; the file lock orders it against the other JVMs' lines. */
   private static void append(String call) {
-    byte[] line = (call + " " + jvm + "-" + Thread.currentThread().getId() + " " + SEQUENCE.incrementAndGet() + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+    String op = OPERATION.get();
+    byte[] line = (call + " " + jvm + "-" + Thread.currentThread().getId() + " " + SEQUENCE.incrementAndGet()
+        + (op == null ? "" : " " + op + " " + System.currentTimeMillis()) + "\n").getBytes(StandardCharsets.UTF_8);
     synchronized (LoggingWriter.class) {
       // a JVM may hold one lock on a file at a time: its threads take turns first
       try (FileLock lock = channel.lock()) {

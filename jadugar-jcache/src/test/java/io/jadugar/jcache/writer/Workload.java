@@ -1,11 +1,17 @@
 package io.jadugar.jcache.writer;
 
+import io.jadugar.jcache.testing.Threads;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.MutableEntry;
@@ -60,38 +66,20 @@ final class Workload {
     AtomicLongArray committed = new AtomicLongArray(KEYS);
     AtomicLongArray owed = new AtomicLongArray(KEYS);
     AtomicInteger values = new AtomicInteger();
-    List<Thread> all = new ArrayList<>();
-    List<Throwable> errors = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
+    Threads.runAll(threads, "an operation failed", t -> {
       Random random = new Random(seed * 31 + t);
-      Thread th = new Thread(() -> {
-        try {
-          for (int i = 0; i < opsPerThread; i++) {
-            int k = random.nextInt(KEYS);
-            int value = jvm * 10_000_000 + values.incrementAndGet();
-            int did = once(cache, key(k), value, random);
-            if (did == CHANGED) {
-              committed.incrementAndGet(k);
-            }
-            if (did != NOTHING) {
-              owed.incrementAndGet(k);
-            }
-          }
-        } catch (Throwable e) {
-          synchronized (errors) {
-            errors.add(e);
-          }
+      for (int i = 0; i < opsPerThread; i++) {
+        int k = random.nextInt(KEYS);
+        int value = jvm * 10_000_000 + values.incrementAndGet();
+        int did = once(cache, key(k), value, random.nextInt(OPS.length), random);
+        if (did == CHANGED) {
+          committed.incrementAndGet(k);
         }
-      });
-      th.start();
-      all.add(th);
-    }
-    for (Thread th : all) {
-      th.join();
-    }
-    if (!errors.isEmpty()) {
-      throw new AssertionError("an operation failed: " + errors.get(0), errors.get(0));
-    }
+        if (did != NOTHING) {
+          owed.incrementAndGet(k);
+        }
+      }
+    });
     long[][] out = new long[2][KEYS];
     for (int k = 0; k < KEYS; k++) {
       out[0][k] = committed.get(k);
@@ -100,9 +88,58 @@ final class Workload {
     return out;
   }
 
-  /** One random operation; what it did. */
-  private static int once(Cache<String, Integer> cache, String key, int value, Random random) {
-    switch (random.nextInt(7)) {
+  /**
+   * Runs {@code threads} threads until {@code stop} holds, where operations may fail: an operation
+   * that throws is recorded and its thread goes on after a short pause. Each operation tags its writer
+   * calls with its id, the unique value it writes ({@link LoggingWriter#operation}). Appends to
+   * {@code outcomes} a line per operation: {@code changed <id> <key> <op>} (returned normally,
+   * committed a change), {@code absent <id> <key> <op>} (a remove of an absent entry, which the writer
+   * hears without a change), {@code nothing <id> <key> <op>} (returned normally, no change) and
+   * {@code failed <id> <key> <op> <exception> <message>} (threw). Returns the number of operations run.
+   */
+  static long runUntil(Cache<String, Integer> cache, int jvm, int threads, long seed, BooleanSupplier stop,
+      Path outcomes) throws InterruptedException, IOException {
+    AtomicInteger values = new AtomicInteger();
+    AtomicLong ran = new AtomicLong();
+    try (BufferedWriter out = Files.newBufferedWriter(outcomes, StandardCharsets.UTF_8)) {
+      Threads.runAll(threads, "a worker thread failed", t -> {
+        Random random = new Random(seed * 31 + t);
+        while (!stop.getAsBoolean()) {
+          int k = random.nextInt(KEYS);
+          int value = jvm * 10_000_000 + values.incrementAndGet();
+          int op = random.nextInt(OPS.length);
+          String line;
+          LoggingWriter.operation(Integer.toString(value));
+          try {
+            int did = once(cache, key(k), value, op, random);
+            line = (did == NOTHING ? "nothing " : did == CHANGED ? "changed " : "absent ") + value + " " + key(k)
+                + " " + OPS[op];
+          } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+            line = "failed " + value + " " + key(k) + " " + OPS[op] + " " + e.getClass().getName() + " "
+                + message.substring(0, Math.min(300, message.length()));
+            Thread.sleep(10); // as a caller would: no hot loop on a server that is away
+          } finally {
+            LoggingWriter.operation(null);
+          }
+          ran.incrementAndGet();
+          synchronized (out) {
+            out.write(line);
+            out.newLine();
+          }
+        }
+      });
+    }
+    return ran.get();
+  }
+
+  /** The operations, by the number {@link #once} takes. */
+  static final String[] OPS = {"put", "putIfAbsent", "replace", "replace(k,old,new)", "remove", "remove(k,old)",
+      "invoke"};
+
+  /** Operation {@code op} (an index of {@link #OPS}) on {@code key}; what it did. */
+  private static int once(Cache<String, Integer> cache, String key, int value, int op, Random random) {
+    switch (op) {
       case 0:
         cache.put(key, value);
         return CHANGED;

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jadugar.jcache.JadugarCachingProvider;
 import io.jadugar.jcache.store.memcached.MemcachedServer;
 import io.jadugar.jcache.store.redis.RedisServer;
+import io.jadugar.jcache.testing.ChildJvm;
 import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
@@ -116,12 +115,12 @@ class WriterExactlyOnceTest {
           getClass().getClassLoader(), settings);
       Cache<String, Integer> cache = manager.createCache(cacheName, configuration());
       other = worker(cacheName, log, settings);
-      BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
-      assertTrue(readUntil(out, "ready").get(60, TimeUnit.SECONDS) != null, "the other JVM is ready");
+      BufferedReader out = ChildJvm.output(other);
+      assertTrue(ChildJvm.readUntil(out, "ready").get(60, TimeUnit.SECONDS) != null, "the other JVM is ready");
       Writer go = new OutputStreamWriter(other.getOutputStream(), StandardCharsets.UTF_8);
       go.write("go\n");
       go.flush();
-      CompletableFuture<String> theirs = readUntil(out, "committed ");
+      CompletableFuture<String> theirs = ChildJvm.readUntil(out, "committed ");
       long[][] mine = Workload.run(cache, 1, THREADS, OPS_PER_THREAD, 1);
       String line = theirs.get(120, TimeUnit.SECONDS);
       assertTrue(line != null, "the other JVM reported what it committed");
@@ -191,28 +190,8 @@ class WriterExactlyOnceTest {
   }
 
   private static Process worker(String cacheName, Path log, Properties settings) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin"
-        + File.separator + "java", "-cp", System.getProperty("java.class.path"),
-        "-Djavax.cache.spi.CachingProvider=io.jadugar.jcache.JadugarCachingProvider",
-        WriterWorker.class.getName(), "2", cacheName, log.toString(), String.valueOf(THREADS),
-        String.valueOf(OPS_PER_THREAD), "2"));
-    settings.forEach((k, v) -> cmd.add(k + "=" + v));
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-  }
-
-  /** The first line of {@code out} that starts with {@code prefix}, or null if the output ends first. */
-  private static CompletableFuture<String> readUntil(BufferedReader out, String prefix) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String l = out.readLine(); l != null; l = out.readLine()) {
-          if (l.startsWith(prefix)) {
-            return l;
-          }
-        }
-        return null;
-      } catch (java.io.IOException e) {
-        return null;
-      }
-    });
+    return ChildJvm.builder(WriterWorker.class, ChildJvm.withSettings(List.of("2", cacheName, log.toString(),
+        String.valueOf(THREADS), String.valueOf(OPS_PER_THREAD), "2"), settings))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 }

@@ -1,6 +1,7 @@
 package io.jadugar.jcache.writer;
 
 import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -22,11 +23,7 @@ public final class WriterWorker {
   private WriterWorker() {}
 
   public static void main(String[] args) throws Exception {
-    Properties p = new Properties();
-    for (int i = 6; i < args.length; i++) {
-      int eq = args[i].indexOf('=');
-      p.setProperty(args[i].substring(0, eq), args[i].substring(eq + 1));
-    }
+    Properties p = ChildJvm.settings(args, 6);
     int jvm = Integer.parseInt(args[0]);
     LoggingWriter.open(Path.of(args[2]), "jvm" + jvm);
     JadugarCachingProvider provider = new JadugarCachingProvider();

@@ -7,6 +7,7 @@ import io.jadugar.jcache.store.lease.LeaseLocks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -33,8 +34,8 @@ final class RedisKeyLock implements LeaseBackend {
       "redis.call('DEL', KEYS[1])",
       "return 1");
 
-  private final RedissonClient redisson;
-  private final RScript script;
+  /** The current Redisson client of the cache manager: a disconnect() and connect() replace it. */
+  private final Supplier<RedissonClient> redisson;
   private final String where;
   private final String lockNamespace;
   private final int entryNamespaceLength;
@@ -47,11 +48,10 @@ final class RedisKeyLock implements LeaseBackend {
    * Locks for the entries under {@code entryNamespace} ({@code <prefix><escaped cache>:}), kept under
    * {@code <prefix><escaped cache>%lock:}, counting their requests in {@code counters}.
    */
-  RedisKeyLock(RedissonClient redisson, String where, String cacheName, String entryNamespace, boolean cluster,
-      Duration lease, StoreCounters counters) {
+  RedisKeyLock(Supplier<RedissonClient> redisson, String where, String cacheName, String entryNamespace,
+      boolean cluster, Duration lease, StoreCounters counters) {
     this.counters = counters;
     this.redisson = redisson;
-    this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
     this.where = where;
     this.lockNamespace = lockNamespace(entryNamespace);
     this.entryNamespaceLength = entryNamespace.length();
@@ -108,7 +108,7 @@ final class RedisKeyLock implements LeaseBackend {
   public boolean tryAcquire(String lockKey, String token, long leaseMillis) {
     try {
       counters.sent(1);
-      return redisson.<byte[]>getBucket(lockKey, ByteArrayCodec.INSTANCE)
+      return redisson.get().<byte[]>getBucket(lockKey, ByteArrayCodec.INSTANCE)
           .setIfAbsent(bytes(token), Duration.ofMillis(leaseMillis));
     } catch (RuntimeException e) {
       counters.failed();
@@ -138,6 +138,7 @@ final class RedisKeyLock implements LeaseBackend {
 
   private boolean call(String lockKey, String lua, Object... args) {
     counters.sent(1);
+    RScript script = redisson.get().getScript(ByteArrayCodec.INSTANCE);
     Long done = script.eval(lockKey, RScript.Mode.READ_WRITE, lua, RScript.ReturnType.LONG, List.of(lockKey), args);
     return done != null && done == 1L;
   }

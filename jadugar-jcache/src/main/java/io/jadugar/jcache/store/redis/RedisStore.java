@@ -109,7 +109,7 @@ final class RedisStore implements Store {
     this.grace = (g == null ? RedisStoreFactory.DEFAULT_EXPIRY_GRACE : g).toMillis();
     this.listener = options.listener();
     Duration lease = settings.get(RedisStoreFactory.LOCK_LEASE);
-    this.locks = new RedisKeyLock(redisson, where, cacheName, namespace, cluster,
+    this.locks = new RedisKeyLock(this::redisson, where, cacheName, namespace, cluster,
         lease == null ? RedisStoreFactory.DEFAULT_LOCK_LEASE : lease, counters);
     byte[] id = new byte[ORIGIN_LENGTH];
     ThreadLocalRandom r = ThreadLocalRandom.current();

@@ -10,8 +10,8 @@ import io.jadugar.jcache.JadugarCachingProvider;
 import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.testing.ChildJvm;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -77,13 +77,8 @@ public abstract class KeyLockContract {
   }
 
   private Process worker(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin"
-        + File.separator + "java", "-cp", System.getProperty("java.class.path"),
-        "-Djavax.cache.spi.CachingProvider=io.jadugar.jcache.JadugarCachingProvider",
-        KeyLockWorker.class.getName()));
-    cmd.addAll(List.of(args));
-    storeProperties().forEach((k, v) -> cmd.add(k + "=" + v));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p = ChildJvm.builder(KeyLockWorker.class, ChildJvm.withSettings(List.of(args), storeProperties()))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     workers.add(p);
     return p;
   }

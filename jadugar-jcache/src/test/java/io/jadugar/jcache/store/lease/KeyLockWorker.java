@@ -4,12 +4,12 @@ import io.jadugar.jcache.JadugarCachingProvider;
 import io.jadugar.jcache.spi.BinaryKey;
 import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.Store;
+import io.jadugar.jcache.testing.ChildJvm;
+import io.jadugar.jcache.testing.Threads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -26,11 +26,7 @@ public final class KeyLockWorker {
 
   public static void main(String[] args) throws Exception {
     int settingsFrom = args[0].equals("count") ? 4 : 3;
-    Properties p = new Properties();
-    for (int i = settingsFrom; i < args.length; i++) {
-      int eq = args[i].indexOf('=');
-      p.setProperty(args[i].substring(0, eq), args[i].substring(eq + 1));
-    }
+    Properties p = ChildJvm.settings(args, settingsFrom);
     JadugarCachingProvider provider = new JadugarCachingProvider();
     CacheManager manager = provider.getCacheManager(URI.create("jadugar:lock-worker"),
         KeyLockWorker.class.getClassLoader(), p);
@@ -67,31 +63,13 @@ public final class KeyLockWorker {
    */
   static void count(Cache<String, Integer> cache, int threads, int increments) throws InterruptedException {
     Store store = cache.unwrap(Store.class);
-    List<Thread> all = new ArrayList<>();
-    List<Throwable> errors = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread th = new Thread(() -> {
-        try {
-          for (int i = 0; i < increments; i++) {
-            try (KeyLock lock = store.lock(storeKey("n"))) {
-              Integer n = cache.get("n");
-              cache.put("n", n == null ? 1 : n + 1);
-            }
-          }
-        } catch (Throwable e) {
-          synchronized (errors) {
-            errors.add(e);
-          }
+    Threads.runAll(threads, "increments failed", t -> {
+      for (int i = 0; i < increments; i++) {
+        try (KeyLock lock = store.lock(storeKey("n"))) {
+          Integer n = cache.get("n");
+          cache.put("n", n == null ? 1 : n + 1);
         }
-      });
-      th.start();
-      all.add(th);
-    }
-    for (Thread th : all) {
-      th.join();
-    }
-    if (!errors.isEmpty()) {
-      throw new AssertionError("increments failed: " + errors.get(0), errors.get(0));
-    }
+      }
+    });
   }
 }

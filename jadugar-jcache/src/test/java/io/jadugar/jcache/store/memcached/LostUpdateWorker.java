@@ -1,8 +1,7 @@
 package io.jadugar.jcache.store.memcached;
 
+import io.jadugar.jcache.testing.Threads;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -35,31 +34,13 @@ public final class LostUpdateWorker {
       c = m.createCache(cacheName, new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
     }
     Cache<String, Integer> cache = c;
-    List<Thread> all = new ArrayList<>();
-    List<Throwable> errors = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread th = new Thread(() -> {
-        try {
-          for (int i = 0; i < increments; i++) {
-            cache.invoke(key, (e, a) -> {
-              e.setValue(e.exists() ? e.getValue() + 1 : 1);
-              return null;
-            });
-          }
-        } catch (Throwable e) {
-          synchronized (errors) {
-            errors.add(e);
-          }
-        }
-      });
-      th.start();
-      all.add(th);
-    }
-    for (Thread th : all) {
-      th.join();
-    }
-    if (!errors.isEmpty()) {
-      throw new AssertionError("increments failed: " + errors.get(0), errors.get(0));
-    }
+    Threads.runAll(threads, "increments failed", t -> {
+      for (int i = 0; i < increments; i++) {
+        cache.invoke(key, (e, a) -> {
+          e.setValue(e.exists() ? e.getValue() + 1 : 1);
+          return null;
+        });
+      }
+    });
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
+import io.jadugar.jcache.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -169,10 +169,7 @@ class MemcachedClusterTest {
           new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
       c.remove("n");
       Path log = Files.createTempFile("lost-update", ".log");
-      Process other = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-          "-cp", System.getProperty("java.class.path"),
-          "-Djavax.cache.spi.CachingProvider=io.jadugar.jcache.JadugarCachingProvider",
-          LostUpdateWorker.class.getName(),
+      Process other = ChildJvm.builder(LostUpdateWorker.class,
           list, "counter", "n", String.valueOf(threads), String.valueOf(increments))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       LostUpdateWorker.run(m, "counter", "n", threads, increments);

@@ -3,8 +3,8 @@ package io.jadugar.jcache.store.memcached;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jadugar.jcache.testing.ChildJvm;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,10 +179,8 @@ class MemcachedFlapTest {
     try {
       Cache<String, Long> c = m.createCache(cacheName, longs());
       FlapLoad load = new FlapLoad(c, shared, 2, KEYS);
-      other = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-          "-cp", System.getProperty("java.class.path"),
-          "-Djavax.cache.spi.CachingProvider=io.jadugar.jcache.JadugarCachingProvider",
-          FlapWorker.class.getName(), list, cacheName, shared.toString(), String.valueOf(KEYS), stopFile.toString())
+      other = ChildJvm.builder(FlapWorker.class, list, cacheName, shared.toString(), String.valueOf(KEYS),
+          stopFile.toString())
           .redirectErrorStream(true).start();
       CompletableFuture<String> output = collect(other, log);
       awaitReady(log);

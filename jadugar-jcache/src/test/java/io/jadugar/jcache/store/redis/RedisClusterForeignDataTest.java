@@ -1,30 +1,19 @@
 package io.jadugar.jcache.store.redis;
 
+import io.jadugar.jcache.testing.RedisExtension;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Foreign data under a cache's keys on a 3-master Redis Cluster (redis-cli follows the redirects). */
 class RedisClusterForeignDataTest extends ForeignDataContract {
 
-  private static RedisServer.Cluster cluster;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = RedisServer.Cluster.launch();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final RedisExtension REDIS = RedisExtension.threeMasters();
 
   @Override
   RedisServer node() {
-    return cluster.nodes().get(0);
+    return REDIS.cluster().nodes().get(0);
   }
 
   @Override
@@ -36,7 +25,7 @@ class RedisClusterForeignDataTest extends ForeignDataContract {
   Properties settings() {
     Properties p = new Properties();
     p.setProperty("jadugar.store", "redis");
-    p.setProperty("jadugar.redis.cluster.nodes", cluster.addresses());
+    p.setProperty("jadugar.redis.cluster.nodes", REDIS.cluster().addresses());
     return p;
   }
 }

@@ -5,33 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.store.lease.KeyLockContract;
 import io.jadugar.jcache.store.lease.LeaseBackend;
+import io.jadugar.jcache.testing.RedisExtension;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The key lock on a real 3-master Redis Cluster: the contract, and each lock in its entry's slot. */
 class RedisClusterKeyLockTest extends KeyLockContract {
 
-  private static RedisServer.Cluster cluster;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = RedisServer.Cluster.launch();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final RedisExtension REDIS = RedisExtension.threeMasters();
 
   @Override
   protected Properties storeProperties() {
     Properties p = new Properties();
     p.setProperty("jadugar.store", "redis");
-    p.setProperty("jadugar.redis.cluster.nodes", cluster.addresses());
+    p.setProperty("jadugar.redis.cluster.nodes", REDIS.cluster().addresses());
     p.setProperty("jadugar.redis.lock-lease", LEASE);
     return p;
   }
@@ -48,7 +37,7 @@ class RedisClusterKeyLockTest extends KeyLockContract {
 
   @Test
   void aLockLivesInItsEntrysSlot() throws Exception {
-    RedisServer node = cluster.nodes().get(0);
+    RedisServer node = REDIS.cluster().nodes().get(0);
     String ns = RedisKeyLock.lockNamespace("c:");
     for (String part : new String[] {"sk1", "sk2", "s{user7}:name", "#AAEC", "s{a}b{c}"}) {
       String entry = "c:" + part;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.testing.ChildJvm;
+import io.jadugar.jcache.testing.RedisExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,7 +13,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,33 +26,17 @@ import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two JVMs on one real Redis: no lost update under contention, and listeners hear the other JVM. */
 class RedisCrossJvmTest {
 
-  private static RedisServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RedisServer.launch();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final RedisExtension REDIS = RedisExtension.single();
 
   private static Process worker(String... args) throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-cp",
-        System.getProperty("java.class.path"), RedisWorker.class.getName()));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return ChildJvm.builder(RedisWorker.class, args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   private static void expectLine(BufferedReader out, String line) throws IOException {
@@ -70,11 +55,11 @@ class RedisCrossJvmTest {
     int perThread = 150;
     JadugarCachingProvider provider = new JadugarCachingProvider();
     try {
-      CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
+      CacheManager manager = provider.getCacheManager(URI.create(REDIS.server().address()), getClass().getClassLoader(),
           new Properties());
       Cache<String, Integer> cache = manager.createCache("counter",
           new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
-      Process other = worker("increment", server.address(), "counter", String.valueOf(threads),
+      Process other = worker("increment", REDIS.server().address(), "counter", String.valueOf(threads),
           String.valueOf(perThread));
       BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
       expectLine(out, "ready");
@@ -139,14 +124,14 @@ class RedisCrossJvmTest {
    */
   private List<String> heardFromAnotherJvm(String mode, String cacheName, int expected, JadugarCachingProvider provider)
       throws Exception {
-    CacheManager manager = provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
+    CacheManager manager = provider.getCacheManager(URI.create(REDIS.server().address()), getClass().getClassLoader(),
         new Properties());
     Recorder.HEARD.clear();
     manager.createCache(cacheName,
         new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class)
             .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
                 FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
-    Process other = worker(mode, server.address(), cacheName);
+    Process other = worker(mode, REDIS.server().address(), cacheName);
     BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
     expectLine(out, "done");
     assertTrue(other.waitFor(60, TimeUnit.SECONDS));
@@ -180,7 +165,7 @@ class RedisCrossJvmTest {
       assertEquals("CREATED k=1 old=null", heard.get(0));
       assertEquals("UPDATED k=2 old=1", heard.get(1));
       assertTrue(heard.get(2).startsWith("REMOVED k="), heard.get(2));
-      assertEquals(null, provider.getCacheManager(URI.create(server.address()), getClass().getClassLoader(),
+      assertEquals(null, provider.getCacheManager(URI.create(REDIS.server().address()), getClass().getClassLoader(),
           new Properties()).getCache("heard", String.class, Integer.class).get("k"));
     } finally {
       provider.close();

@@ -1,30 +1,19 @@
 package io.jadugar.jcache.store.redis;
 
+import io.jadugar.jcache.testing.RedisExtension;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Foreign data under a cache's keys on a single {@code redis-server}. */
 class RedisForeignDataTest extends ForeignDataContract {
 
-  private static RedisServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RedisServer.launch();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final RedisExtension REDIS = RedisExtension.single();
 
   @Override
   RedisServer node() {
-    return server;
+    return REDIS.server();
   }
 
   @Override
@@ -36,7 +25,7 @@ class RedisForeignDataTest extends ForeignDataContract {
   Properties settings() {
     Properties p = new Properties();
     p.setProperty("jadugar.store", "redis");
-    p.setProperty("jadugar.redis.address", server.address());
+    p.setProperty("jadugar.redis.address", REDIS.server().address());
     return p;
   }
 }

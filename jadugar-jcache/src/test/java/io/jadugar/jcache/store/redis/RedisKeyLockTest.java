@@ -6,34 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.store.lease.KeyLockContract;
 import io.jadugar.jcache.store.lease.LeaseBackend;
+import io.jadugar.jcache.testing.RedisExtension;
 import java.lang.reflect.Field;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The key lock on a real single Redis: the contract, and lock keys outside every cache's SCAN pattern. */
 class RedisKeyLockTest extends KeyLockContract {
 
-  private static RedisServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RedisServer.launch();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final RedisExtension REDIS = RedisExtension.single();
 
   @Override
   protected Properties storeProperties() {
     Properties p = new Properties();
     p.setProperty("jadugar.store", "redis");
-    p.setProperty("jadugar.redis.address", server.address());
+    p.setProperty("jadugar.redis.address", REDIS.server().address());
     p.setProperty("jadugar.redis.lock-lease", LEASE);
     return p;
   }

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} on a free loopback port, for tests: started with {@code --bind
- * 127.0.0.1}, a pid file and no persistence; {@link #stop()} kills it, {@link #start()} brings it
- * back on the same port.
+ * 127.0.0.1}, a pid file and no persistence unless {@code extra} asks for it; {@link #stop()}
+ * terminates it, {@link #kill()} kills it with SIGKILL, {@link #start()} brings it back on the same
+ * port and directory.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -154,6 +155,32 @@ public final class RedisServer implements AutoCloseable {
       }
       process = null;
     }
+  }
+
+  /**
+   * Kills the server with SIGKILL, as a crash would ({@link #stop()} sends SIGTERM, on which Redis
+   * shuts down cleanly: it flushes its append-only file and, with {@code save} points, saves), and
+   * waits until it is gone. Its directory stays, so {@link #start()} reloads what it persisted.
+   */
+  public synchronized void kill() throws IOException {
+    if (process == null) {
+      throw new IllegalStateException("redis-server on port " + port + " is not running");
+    }
+    process.destroyForcibly(); // SIGKILL on Linux
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new IOException("redis-server on port " + port + " survived SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    process = null;
+  }
+
+  /** Whether the process runs. */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
   }
 
   @Override

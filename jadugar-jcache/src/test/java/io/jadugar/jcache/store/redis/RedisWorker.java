@@ -1,12 +1,11 @@
 package io.jadugar.jcache.store.redis;
 
 import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.testing.Threads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -51,21 +50,13 @@ public final class RedisWorker {
 
   /** {@code threads} threads each incrementing key {@code n} by invoke {@code perThread} times. */
   static void run(Cache<String, Integer> cache, int threads, int perThread) throws InterruptedException {
-    List<Thread> all = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread th = new Thread(() -> {
-        for (int i = 0; i < perThread; i++) {
-          cache.invoke("n", (entry, a) -> {
-            entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
-            return null;
-          });
-        }
-      });
-      th.start();
-      all.add(th);
-    }
-    for (Thread th : all) {
-      th.join();
-    }
+    Threads.runAll(threads, "increments failed", t -> {
+      for (int i = 0; i < perThread; i++) {
+        cache.invoke("n", (entry, a) -> {
+          entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
+          return null;
+        });
+      }
+    });
   }
 }
