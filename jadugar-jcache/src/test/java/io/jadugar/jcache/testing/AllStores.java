@@ -53,7 +53,8 @@ public final class AllStores implements AutoCloseable {
         URI.create("memcached://" + memcached.get(0).hostPort() + "/" + name), loader, new Properties()));
     managers.put("memcached-3", provider.getCacheManager(URI.create("memcached://"
         + memcached.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(",")) + "/" + name + "3"),
-        loader, new Properties()));
+        // its first server is the one-server manager's too: a prefix of its own, or the two share entries
+        loader, props("jadugar.prefix", "three:")));
   }
 
   /** The manager on {@code store}, one of {@link #NAMES}. */
