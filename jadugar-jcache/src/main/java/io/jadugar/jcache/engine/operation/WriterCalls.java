@@ -5,8 +5,12 @@ import io.jadugar.jcache.engine.core.CacheCore;
 import io.jadugar.jcache.engine.core.Outcome;
 import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.StoreEntry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import javax.cache.integration.CacheWriterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The writer's calls from inside a compute: each committed change reaches the writer once, before
@@ -20,7 +24,11 @@ public final class WriterCalls<K, V> {
   /** What {@link Outcome#sentToWriter} holds after a delete. */
   private static final Object DELETED = new Object();
 
+  private static final Logger LOG = LoggerFactory.getLogger(WriterCalls.class);
+
   private final CacheCore<K, V> core;
+  /** Keys whose writer heard a change that the store may not hold, and whose entry is still to drop. */
+  private final Set<Object> unsettled = ConcurrentHashMap.newKeySet();
 
   /** The writer calls of the cache of {@code core}. */
   public WriterCalls(CacheCore<K, V> core) {
@@ -58,14 +66,51 @@ public final class WriterCalls<K, V> {
    * Runs a compute that may tell the writer. On a store whose compute may retry, it runs under the
    * key's lock (across JVMs), so that no other writing operation's attempt interleaves with it.
    * Without a writer, or on a store that computes once, it is the plain compute: nothing to pay.
+   *
+   * <p>If the store fails after the writer heard of the change (a server lost mid-commit), the
+   * writer's side may be newer than the cache's: the entry is dropped rather than left stale, and
+   * if the store cannot be reached to drop it, it is dropped before the next write of this cache.
    */
-  public void compute(Object storeKey, UnaryOperator<StoreEntry> function) {
-    if (core.writer == null || core.computesOnce) {
+  public void compute(Outcome o, Object storeKey, UnaryOperator<StoreEntry> function) {
+    if (core.writer == null) {
       core.store.compute(storeKey, function);
       return;
     }
-    try (KeyLock lock = core.store.lock(storeKey)) {
-      core.store.compute(storeKey, function);
+    if (!unsettled.isEmpty()) {
+      settle();
+    }
+    try (KeyLock lock = core.computesOnce ? KeyLock.NONE : core.store.lock(storeKey)) {
+      try {
+        core.store.compute(storeKey, function);
+      } catch (RuntimeException e) {
+        if (o.sentToWriter != null) {
+          drop(storeKey, e);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private void drop(Object storeKey, RuntimeException cause) {
+    try {
+      core.store.remove(storeKey);
+    } catch (RuntimeException e) {
+      unsettled.add(storeKey);
+      cause.addSuppressed(e);
+      LOG.warn("Cache {}: the writer has a change the store may not hold, and the store could not drop the "
+          + "entry now; it is dropped before this cache's next write", core.name);
+    }
+  }
+
+  /** Drops the entries left unsettled by a failed store; stops at the first that still fails. */
+  private void settle() {
+    for (Object key : unsettled) {
+      try {
+        core.store.remove(key);
+      } catch (RuntimeException e) {
+        return; // the store is still away: the next write tries again
+      }
+      unsettled.remove(key);
     }
   }
 

@@ -60,7 +60,7 @@ public final class Writes<K, V> {
       return null;
     }
     Outcome o = new Outcome();
-    writer.compute(storeKey, current -> {
+    writer.compute(o, storeKey, current -> {
       long now = presence.begin(o, current);
       writer.write(o, key, value);
       StoreEntry live = o.live;
@@ -80,7 +80,7 @@ public final class Writes<K, V> {
     Object storeKey = core.codec.encodeKey(key);
     Object storeValue = core.encodeValue(value, options);
     Outcome o = new Outcome();
-    writer.compute(storeKey, current -> {
+    writer.compute(o, storeKey, current -> {
       long now = presence.begin(o, current);
       if (o.live != null) {
         return current;
@@ -102,7 +102,7 @@ public final class Writes<K, V> {
   public V remove(K key, boolean returnOld) {
     long start = core.start();
     Outcome o = new Outcome();
-    writer.compute(core.codec.encodeKey(key), current -> {
+    writer.compute(o, core.codec.encodeKey(key), current -> {
       presence.begin(o, current);
       writer.delete(o, key);
       return o.removes();
@@ -118,7 +118,7 @@ public final class Writes<K, V> {
   public boolean remove(K key, V oldValue) {
     long start = core.start();
     Outcome o = new Outcome();
-    writer.compute(core.codec.encodeKey(key), current -> {
+    writer.compute(o, core.codec.encodeKey(key), current -> {
       long now = presence.begin(o, current);
       StoreEntry live = o.live;
       if (live == null) {
@@ -144,7 +144,7 @@ public final class Writes<K, V> {
     Object storeKey = core.codec.encodeKey(key);
     Object storeValue = core.codec.encodeValue(value);
     Outcome o = new Outcome();
-    writer.compute(storeKey, current -> {
+    writer.compute(o, storeKey, current -> {
       long now = presence.begin(o, current);
       StoreEntry live = o.live;
       if (live == null) {
@@ -170,7 +170,7 @@ public final class Writes<K, V> {
     Object storeKey = core.codec.encodeKey(key);
     Outcome o = new Outcome();
     Function<K, V> load = core.readThrough ? loading::load : null;
-    writer.compute(storeKey, current -> {
+    writer.compute(o, storeKey, current -> {
       long now = presence.begin(o, current);
       StoreEntry live = o.live;
       ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, live == null ? null : presence.liveValue(o), load);
