@@ -1,5 +1,6 @@
 package io.jadugar.jcache.store.hazelcast;
 
+import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -44,8 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One cache in Hazelcast: an {@code IMap<byte[], byte[]>} named {@code jadugar:<prefix><cache>}. A
  * value is a 27-byte header (magic, format, flags, the writing store's origin id, a write token
- * unique to the write, the expiry time) and the frame; see {@link HazelcastStore package docs} for
- * why compute runs under the key's lock.
+ * unique to the write, the expiry time) and the frame; the package documentation says why a compute
+ * runs under the key's lock.
  */
 final class HazelcastStore implements Store {
 
@@ -56,7 +57,8 @@ final class HazelcastStore implements Store {
   /** Flag: the write changed only the expiry time (access expiry): no change to tell other JVMs of. */
   static final byte TOUCH = 1;
   static final int HEADER = 27;
-  private static final int ATTEMPTS = 3;
+  /** How long a compute's steps are tried again while the cluster recovers from a member's death. */
+  private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final byte[] NO_FRAME = new byte[0];
 
   private final HazelcastStoreClient client;
@@ -413,42 +415,66 @@ final class HazelcastStore implements Store {
     return a instanceof byte[] x && b instanceof byte[] y ? Arrays.equals(x, y) : java.util.Objects.equals(a, b);
   }
 
-  /** Takes the key's lock; returns how many extra holds an attempt of unknown outcome may have left. */
+  /** Whether a failed step may be tried again: the cluster may answer once it has moved the key's partition. */
+  private static boolean retryable(RuntimeException e) {
+    return mayHaveLanded(e) && !(e instanceof HazelcastClientNotActiveException)
+        && !(e instanceof IllegalMonitorStateException);
+  }
+
+  /** Waits a little before trying again, longer after each attempt (20 ms to 500 ms). */
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(Math.min(500, 20L << Math.min(attempt, 5)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheException("interrupted while the cluster recovers", e);
+    }
+  }
+
+  /**
+   * Takes the key's lock, trying again for up to {@link #RETRY_NANOS} while the cluster recovers from a
+   * member's death. Returns how many extra holds attempts of unknown outcome may have left (each
+   * released by {@link #unlock}).
+   */
   private int lock(IMap<Object, Object> m, byte[] k) {
+    long deadline = System.nanoTime() + RETRY_NANOS;
     int extra = 0;
     for (int attempt = 1; ; attempt++) {
       try {
-        // Hazelcast retries of this one call are idempotent (the lock remembers the call's reference id)
+        // a retry of this very call inside Hazelcast is recognised by the lock (it keeps the call's reference id)
         m.lock(k);
         return extra;
       } catch (RuntimeException e) {
-        if (!mayHaveLanded(e) || attempt >= ATTEMPTS) {
+        if (!retryable(e) || System.nanoTime() > deadline) {
           if (extra > 0) {
             unlock(m, k, extra - 1);
           }
           throw client.fault("lock", e);
         }
-        LOG.debug("Cache {}: lock of {} not confirmed, taking it again", cacheName, mapName, e);
+        LOG.info("Cache {}: the lock of a key of {} was not confirmed ({}); taking it again", cacheName, mapName, e.toString());
         extra++;
+        pause(attempt);
       }
     }
   }
 
+  /** Releases the lock and the extra holds an attempt of unknown outcome may have left. */
   private void unlock(IMap<Object, Object> m, byte[] k, int extraHolds) {
+    long deadline = System.nanoTime() + RETRY_NANOS;
     for (int i = 0; i <= extraHolds; i++) {
-      boolean released = false;
-      for (int attempt = 1; attempt <= ATTEMPTS && !released; attempt++) {
+      for (int attempt = 1; ; attempt++) {
         try {
           m.unlock(k);
-          released = true;
+          break;
         } catch (IllegalMonitorStateException e) {
-          return; // not (or no longer) ours: an earlier attempt released it
+          return; // not (or no longer) ours: every hold is released
         } catch (RuntimeException e) {
-          if (attempt == ATTEMPTS) {
-            LOG.warn("Cache {}: could not release the lock of a key of {}; it ends when this JVM leaves: {}",
-                cacheName, mapName, e.toString());
+          if (!retryable(e) || System.nanoTime() > deadline) {
+            LOG.warn("Cache {}: could not release the lock of a key of {}; Hazelcast releases it when this JVM "
+                + "leaves the cluster: {}", cacheName, mapName, e.toString());
             return;
           }
+          pause(attempt);
         }
       }
     }
@@ -456,8 +482,9 @@ final class HazelcastStore implements Store {
 
   /** Writes {@code raw} under the lock, resolving an unknown outcome by reading it back. */
   private void write(IMap<Object, Object> m, byte[] k, byte[] raw, long ttl) {
+    long deadline = System.nanoTime() + RETRY_NANOS;
     RuntimeException first = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       try {
         m.set(k, raw, ttl, TimeUnit.MILLISECONDS);
         return;
@@ -466,18 +493,21 @@ final class HazelcastStore implements Store {
           throw client.fault("write", e);
         }
         first = first == null ? e : first;
-        LOG.debug("Cache {}: a write to {} is not confirmed, reading it back", cacheName, mapName, e);
+        LOG.info("Cache {}: a write to {} was not confirmed ({}); reading it back", cacheName, mapName, e.toString());
         try {
           if (m.get(k) instanceof byte[] now && Arrays.equals(now, raw)) {
             return; // it landed
           }
         } catch (RuntimeException again) {
-          first.addSuppressed(again);
+          LOG.debug("Cache {}: reading back a write to {} failed", cacheName, mapName, again);
         }
+        if (!retryable(e) || System.nanoTime() > deadline) {
+          throw new OutcomeUnknownException(client.where() + " did not confirm a write to cache " + cacheName
+              + ": it may or may not have been stored", first);
+        }
+        pause(attempt);
       }
     }
-    throw new OutcomeUnknownException(client.where() + " did not confirm a write to cache " + cacheName
-        + ": it may or may not have been stored", first);
   }
 
   /** Deletes the entry under the lock, resolving an unknown outcome by reading the key back. */
@@ -487,10 +517,12 @@ final class HazelcastStore implements Store {
     if (track) {
       ownRemovals.expect(token);
     }
+    long deadline = System.nanoTime() + RETRY_NANOS;
     RuntimeException first = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       try {
-        m.delete(k);
+        // remove, not delete: Hazelcast's REMOVED event carries the old value only for a remove
+        m.remove(k);
         return;
       } catch (RuntimeException e) {
         if (!mayHaveLanded(e)) {
@@ -500,17 +532,22 @@ final class HazelcastStore implements Store {
           throw client.fault("remove", e);
         }
         first = first == null ? e : first;
+        LOG.info("Cache {}: a removal from {} was not confirmed ({}); reading the key back", cacheName, mapName,
+            e.toString());
         try {
           if (m.get(k) == null) {
             return; // it landed
           }
         } catch (RuntimeException again) {
-          first.addSuppressed(again);
+          LOG.debug("Cache {}: reading back a removal from {} failed", cacheName, mapName, again);
         }
+        if (!retryable(e) || System.nanoTime() > deadline) {
+          throw new OutcomeUnknownException(client.where() + " did not confirm a removal from cache " + cacheName
+              + ": it may or may not have been removed", first);
+        }
+        pause(attempt);
       }
     }
-    throw new OutcomeUnknownException(client.where() + " did not confirm a removal from cache " + cacheName
-        + ": it may or may not have been removed", first);
   }
 
   // ---------------------------------------------------------------- other JVMs

@@ -16,7 +16,7 @@
  *   as long as nobody wrote after it landed: under contention someone does, and the increment is then
  *   applied twice. And the function runs again on every conflict, so a writer would need a lock anyway.</li>
  *   <li><b>Pessimistic</b> (chosen): {@code IMap.lock(key)}, read, run the function once, write
- *   ({@code set} with the entry's TTL, or {@code delete}), {@code unlock}. Every Hazelcast write to the
+ *   ({@code set} with the entry's TTL, or {@code remove}), {@code unlock}. Every Hazelcast write to the
  *   key waits for its lock ({@code set}, {@code putIfAbsent}, {@code remove}, another JVM's compute),
  *   so nothing changes the entry between the read and the write, and {@link io.jadugar.jcache.spi.Store#computesOnce()}
  *   is true: an entry processor and a writer see each commit once, in commit order per key. The lock
@@ -29,7 +29,7 @@
  * dies, or whose backups do not confirm it, fails with {@code IndeterminateOperationStateException}
  * instead of being silently retried or reported done without its backup. Each step is then safe to
  * repeat: {@code lock} retries are recognised by Hazelcast (the lock keeps the call's reference id);
- * a {@code set} or {@code delete} of unknown outcome is resolved by reading the key again while still
+ * a {@code set} or {@code remove} of unknown outcome is resolved by reading the key again while still
  * holding the lock (nobody else can have written it): every value carries a token unique to its
  * write, so the bytes are either there (it landed) or not (the same bytes are sent again). The
  * function is never run a second time, so no increment is applied twice or lost.

@@ -3,6 +3,7 @@ package io.jadugar.jcache.store.hazelcast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.client.HazelcastClient;
@@ -151,6 +152,28 @@ class HazelcastStoreTest {
     assertFalse(cache.replace("k", new Loose("x", 3), new Loose("z", 4)));
     assertTrue(cache.remove("k", new Loose("y", 99)));
     assertNull(cache.get("k"));
+  }
+
+  @Test
+  void nothingReachableIsAnErrorNamingTheAddressesTriedWithinTheTimeout() throws Exception {
+    String tried = "127.0.0.1:" + HazelcastCluster.freePort() + ",127.0.0.1:" + HazelcastCluster.freePort();
+    JadugarCachingProvider nowhere = new JadugarCachingProvider();
+    long start = System.nanoTime();
+    try {
+      RuntimeException e = assertThrows(RuntimeException.class, () -> nowhere.getCacheManager(
+          URI.create("hazelcast://" + tried), getClass().getClassLoader(),
+          props("jadugar.hazelcast.connect-timeout", "1s", "jadugar.hazelcast.cluster-name", "nobody")));
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      String message = e.getMessage();
+      System.out.println("after " + ms + " ms: " + message);
+      for (String a : tried.split(",")) {
+        assertTrue(message.contains(a), message);
+      }
+      assertTrue(message.contains("within 1000 ms"), message);
+      assertTrue(ms < 4000, "gave up after " + ms + " ms with a timeout of 1 s");
+    } finally {
+      nowhere.close();
+    }
   }
 
   @Test
