@@ -212,5 +212,11 @@ public final class HazelcastCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    // the members' configuration files and logs
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // left in the temporary directory
+    }
   }
 }
