@@ -56,6 +56,17 @@ class HazelcastMemberKillTest {
         p.setProperty("jadugar.hazelcast.cluster-name", cluster.clusterName());
         CacheManager manager = provider.getCacheManager(URI.create("hazelcast://" + cluster.addresses()),
             getClass().getClassLoader(), p);
+        List<String> downs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        manager.unwrap(io.jadugar.jcache.JadugarManager.class).addStoreStateListener(
+            new io.jadugar.jcache.spi.StoreStateListener() {
+              @Override
+              public void down(String address, Throwable cause) {
+                downs.add(address);
+              }
+
+              @Override
+              public void up(String address) {}
+            });
         Cache<String, Integer> counters = manager.createCache("counters",
             new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class));
         Cache<String, Integer> entries = manager.createCache("entries",
@@ -122,6 +133,12 @@ class HazelcastMemberKillTest {
           assertEquals(2 * THREADS * PER_THREAD / KEYS, counters.get("k" + k), "counter k" + k);
         }
         assertEquals(kept, entries.getAll(kept.keySet()), "no entry lost");
+        // the member's death reached the cache manager's store state listeners, naming it
+        assertTrue(downs.contains("127.0.0.1:" + cluster.port(1)), "heard down: " + downs);
+        io.jadugar.jcache.health.HealthReport health = manager.unwrap(io.jadugar.jcache.JadugarManager.class).health();
+        assertEquals(io.jadugar.jcache.health.HealthStatus.DEGRADED, health.status(), health.toString());
+        assertTrue(health.servers().stream().anyMatch(
+            h -> h.address().equals("127.0.0.1:" + cluster.port(1)) && !h.answered()), health.toString());
       } finally {
         if (other != null) {
           other.destroyForcibly();
