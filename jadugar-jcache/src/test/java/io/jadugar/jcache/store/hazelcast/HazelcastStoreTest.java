@@ -155,6 +155,40 @@ class HazelcastStoreTest {
   }
 
   @Test
+  void aUsersOwnClientConfigurationFileIsUsed() throws Exception {
+    java.nio.file.Path yaml = java.nio.file.Files.createTempFile("hazelcast-client-", ".yaml");
+    try {
+      java.nio.file.Files.writeString(yaml, "hazelcast-client:\n"
+          + "  cluster-name: " + cluster.clusterName() + "\n"
+          + "  instance-name: from-the-users-file\n"
+          + "  network:\n"
+          + "    cluster-members:\n"
+          + java.util.Arrays.stream(cluster.addresses().split(",")).map(a -> "      - " + a + "\n")
+              .collect(java.util.stream.Collectors.joining()));
+      JadugarCachingProvider fromFile = new JadugarCachingProvider();
+      try {
+        CacheManager m = fromFile.getCacheManager(URI.create("jadugar:from-file"), getClass().getClassLoader(),
+            props("jadugar.store", "hazelcast", "jadugar.hazelcast.config", yaml.toString(), "jadugar.prefix", "t:"));
+        Cache<String, String> c = m.createCache("file",
+            new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        c.put("k", "v");
+        assertEquals("v", manager.createCache("file",
+            new MutableConfiguration<String, String>().setTypes(String.class, String.class)).get("k"));
+        assertTrue(com.hazelcast.client.HazelcastClient.getHazelcastClientByName("from-the-users-file") != null,
+            "the client was built from the user's file");
+      } finally {
+        fromFile.close();
+      }
+      RuntimeException bad = assertThrows(RuntimeException.class, () -> new JadugarCachingProvider().getCacheManager(
+          URI.create("jadugar:bad-file"), getClass().getClassLoader(),
+          props("jadugar.store", "hazelcast", "jadugar.hazelcast.config", yaml + ".missing")));
+      assertTrue(bad.getMessage().contains("jadugar.hazelcast.config"), bad.getMessage());
+    } finally {
+      java.nio.file.Files.deleteIfExists(yaml);
+    }
+  }
+
+  @Test
   void nothingReachableIsAnErrorNamingTheAddressesTriedWithinTheTimeout() throws Exception {
     String tried = "127.0.0.1:" + HazelcastCluster.freePort() + ",127.0.0.1:" + HazelcastCluster.freePort();
     JadugarCachingProvider nowhere = new JadugarCachingProvider();
