@@ -4,7 +4,7 @@
 #   jadugar-benchmarks/run.sh            short profile: under 15 minutes on 2 cores
 #   jadugar-benchmarks/run.sh --long     serious profile: 3 forks, longer iterations, about 2 hours
 #   jadugar-benchmarks/run.sh --only 'getHit|put' --no-footprint    a quick look at some workloads
-#   jadugar-benchmarks/run.sh --stores 'redis|memcached' --no-footprint    only the remote stores
+#   jadugar-benchmarks/run.sh --stores 'redis|memcached|hazelcast' --no-footprint    only the remote stores
 #
 # It builds Jadugar and the benchmarks jar from this work tree, starts a redis-server and a memcached
 # of its own on free ports of 127.0.0.1 (never any other address; both stopped on exit), runs JMH, and
@@ -108,6 +108,49 @@ if command -v memcached >/dev/null; then
   fi
 else
   echo "memcached not found: the memcached groups are skipped (apt-get install memcached)"
+fi
+
+# one Hazelcast member of its own, from the benchmarks jar (so that Hazelcast's JCache provider and the
+# raw IMap's entry processor find their classes on it), on loopback only, TCP-IP join with itself only
+hz_opens=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.management/sun.management=ALL-UNNAMED
+  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+hz_port=$(free_port)
+hz_cluster="jadugar-bench-$$"
+cat > "$run_dir/hazelcast.yaml" <<EOF
+hazelcast:
+  cluster-name: $hz_cluster
+  properties:
+    hazelcast.phone.home.enabled: false
+    hazelcast.wait.seconds.before.join: 0
+    hazelcast.socket.bind.any: false
+  network:
+    port: {auto-increment: false, port: $hz_port}
+    interfaces: {enabled: true, interfaces: [127.0.0.1]}
+    join:
+      multicast: {enabled: false}
+      auto-detection: {enabled: false}
+      tcp-ip: {enabled: true, member-list: [127.0.0.1:$hz_port]}
+EOF
+java "${hz_opens[@]}" -Xmx1g -Dhazelcast.config="$run_dir/hazelcast.yaml" -Dhazelcast.phone.home.enabled=false \
+  -cp jadugar-benchmarks/target/benchmarks.jar com.hazelcast.core.server.HazelcastMemberStarter \
+  > "$run_dir/hazelcast.log" 2>&1 &
+server_pids+=($!)
+hz_up=no
+for _ in $(seq 1 600); do
+  if grep -q "is STARTED" "$run_dir/hazelcast.log" 2>/dev/null; then
+    hz_up=yes
+    break
+  fi
+  sleep 0.1
+done
+if [ "$hz_up" = yes ]; then
+  echo "Hazelcast member on 127.0.0.1:$hz_port (cluster $hz_cluster)"
+  remote_args+=(--hazelcast-port "$hz_port" --hazelcast-cluster "$hz_cluster")
+else
+  echo "the Hazelcast member did not start on 127.0.0.1:$hz_port; the Hazelcast group is skipped:" >&2
+  tail -20 "$run_dir/hazelcast.log" >&2 || true
 fi
 
 java -Xmx512m -cp jadugar-benchmarks/target/benchmarks.jar io.jadugar.benchmarks.report.Profile \

@@ -65,7 +65,8 @@ public final class TckSuite extends Suite {
         TckTally tally = new TckTally();
         notifier.addListener(tally);
         try (AutoCloseable redis = RedisTckServers.startIfAsked();
-            AutoCloseable memcached = StoreServers.startIfAsked()) {
+            AutoCloseable memcached = StoreServers.startIfAsked();
+            AutoCloseable hazelcast = HazelcastTckCluster.startIfAsked()) {
           children.evaluate();
         } finally {
           notifier.removeListener(tally);

@@ -1,5 +1,6 @@
 package io.jadugar.benchmarks.report;
 
+import io.jadugar.benchmarks.hazelcast.HazelcastStoreBenchmark;
 import io.jadugar.benchmarks.memcached.MemcachedStoreBenchmark;
 import io.jadugar.benchmarks.memory.MemoryStoreBenchmark;
 import io.jadugar.benchmarks.redis.RedisStoreBenchmark;
@@ -57,6 +58,8 @@ public final class Profile {
   private static final String[] REDIS_WORKLOADS = {"getHit", "containsKeyHit", "put", "getAll100", "putAll100"};
   private static final String[] MEMCACHED = {JADUGAR, "memcached-native"};
   private static final String[] MEMCACHED_WORKLOADS = {"getHit", "containsKeyHit", "put", "getAll100"};
+  private static final String[] HAZELCAST = {JADUGAR, "hazelcast-jcache", "hazelcast-native"};
+  private static final String[] HAZELCAST_WORKLOADS = {"getHit", "put", "invokeIncrement", "getAll100", "putAll100"};
   /** Workloads where a second thread tells something: contention on reads, writes and eviction. */
   private static final String[] CONTENDED = {"getHit", "put", "invokeIncrement", "zipfGetOrPut"};
 
@@ -98,6 +101,11 @@ public final class Profile {
   private Profile() {}
 
   static List<Group> groups(boolean longProfile, Integer redisPort, Integer memcachedPort) {
+    return groups(longProfile, redisPort, memcachedPort, null, null);
+  }
+
+  static List<Group> groups(boolean longProfile, Integer redisPort, Integer memcachedPort, Integer hazelcastPort,
+      String hazelcastCluster) {
     List<Group> groups = new ArrayList<>();
     Class<?> memory = MemoryStoreBenchmark.class;
     // caffeine-native has no store-by-value: it only joins the by-reference groups
@@ -117,6 +125,17 @@ public final class Profile {
           List.of("-Dbench.memcached.port=" + memcachedPort,
               "-Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger"), true));
     }
+    if (hazelcastPort != null) {
+      List<String> args = new ArrayList<>(List.of("-Dbench.hazelcast.port=" + hazelcastPort,
+          "-Dbench.hazelcast.cluster=" + hazelcastCluster, "-Dhazelcast.phone.home.enabled=false",
+          "-Djavax.cache.spi.CachingProvider=io.jadugar.jcache.JadugarCachingProvider"));
+      // what Hazelcast's documentation lists for JDK 17, so that its clients print no warning
+      args.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+      groups.add(new Group(HazelcastStoreBenchmark.class, HAZELCAST_WORKLOADS, HAZELCAST, "value", 1, args, true));
+    }
     return groups;
   }
 
@@ -133,6 +152,8 @@ public final class Profile {
     String only = null;
     Integer redisPort = null;
     Integer memcachedPort = null;
+    Integer hazelcastPort = null;
+    String hazelcastCluster = "dev";
     String stores = ".*";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -143,10 +164,12 @@ public final class Profile {
         case "--only" -> only = args[++i];
         case "--redis-port" -> redisPort = Integer.valueOf(args[++i]);
         case "--memcached-port" -> memcachedPort = Integer.valueOf(args[++i]);
+        case "--hazelcast-port" -> hazelcastPort = Integer.valueOf(args[++i]);
+        case "--hazelcast-cluster" -> hazelcastCluster = args[++i];
         case "--stores" -> stores = args[++i];
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]
             + "; expected [--long] [--out DIR] [--only REGEX] [--no-footprint] [--redis-port P]"
-            + " [--memcached-port P] [--stores REGEX]");
+            + " [--memcached-port P] [--hazelcast-port P --hazelcast-cluster NAME] [--stores REGEX]");
       }
     }
     Timing timing = longProfile ? new Timing(3, 5, 2, 5, 2) : new Timing(1, 3, 1, 3, 1);
@@ -159,7 +182,10 @@ public final class Profile {
     }
     List<Group> groups = new ArrayList<>();
     String filter = only == null ? ".*" : only;
-    for (Group g : groups(longProfile, redisPort, memcachedPort)) {
+    if (hazelcastPort == null) {
+      System.out.println("No --hazelcast-port: the Hazelcast group is skipped");
+    }
+    for (Group g : groups(longProfile, redisPort, memcachedPort, hazelcastPort, hazelcastCluster)) {
       if (!store(g).matches(stores)) {
         continue;
       }

@@ -31,6 +31,7 @@ public final class ResultsTable {
 
   private static final String REDIS_SUITE = "RedisStoreBenchmark";
   private static final String MEMCACHED_SUITE = "MemcachedStoreBenchmark";
+  private static final String HAZELCAST_SUITE = "HazelcastStoreBenchmark";
 
   /** The order workloads are listed in; others follow by name. */
   private static final List<String> METHOD_ORDER = List.of("getHit", "containsKeyHit", "getMiss", "put",
@@ -93,7 +94,7 @@ public final class ResultsTable {
       Map<RowKey, Map<String, Map<?, ?>>> rows, List<String> providers) {
     out.append("### ").append(suite).append(": throughput (ops/s, higher is better; ± is half the spread"
         + " between the slowest and the fastest measured iteration)\n\n");
-    boolean remote = REDIS_SUITE.equals(suite) || MEMCACHED_SUITE.equals(suite);
+    boolean remote = REDIS_SUITE.equals(suite) || MEMCACHED_SUITE.equals(suite) || HAZELCAST_SUITE.equals(suite);
     if (remote) {
       // the raw client is what a remote store's targets compare with, not only an unreachable ceiling
       headerRow(out, "workload", providers, " (raw client)", "Jadugar vs the target's peer (target)");
@@ -143,6 +144,15 @@ public final class ResultsTable {
     }
     if (REDIS_SUITE.equals(suite)) {
       return latencyVs(jadugar, scores.get("redisson-native"), "redisson-native", "≤ 1.15×");
+    }
+    if (HAZELCAST_SUITE.equals(suite) && batch) {
+      return throughputVs(jadugar, scores.get("hazelcast-jcache"), "hazelcast-jcache", "≥ 1×");
+    }
+    if (HAZELCAST_SUITE.equals(suite) && "invokeIncrement".equals(method)) {
+      return throughputVs(jadugar, scores.get("hazelcast-jcache"), "hazelcast-jcache", "> 1×");
+    }
+    if (HAZELCAST_SUITE.equals(suite)) {
+      return latencyVs(jadugar, scores.get("hazelcast-native"), "hazelcast-native", "≤ 1.15×");
     }
     return latencyVs(jadugar, scores.get("memcached-native"), "memcached-native",
         "getAll100".equals(method) ? "≤ 1.2×" : null);

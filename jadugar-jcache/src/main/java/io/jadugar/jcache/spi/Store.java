@@ -46,9 +46,12 @@ import java.util.function.UnaryOperator;
  *   keeps the precise {@code expireAt}; keys over 250 bytes or with spaces are hashed, the original
  *   key kept in the frame; iteration by {@code lru_crawler metadump} filtered by the cache's
  *   namespace; {@code clear} bumps a namespace generation stored in memcached.</li>
- *   <li><b>Hazelcast</b>: an {@code IMap} per cache; {@code compute} is an entry processor run on
- *   the key's owner; expiry is the per-entry TTL of {@code IMap.set(k, v, ttl, ms)}; batches are
- *   {@code getAll}/{@code putAll}; iteration is the map's key set.</li>
+ *   <li><b>Hazelcast</b>: an {@code IMap<byte[], byte[]>} per cache; {@code compute} runs its
+ *   function once, in the caller's JVM, under {@code IMap.lock(key)} (the function holds user code,
+ *   which cannot be shipped to the key's owner), so it {@link #computesOnce() computes once}; a write
+ *   of unknown outcome is read back under the lock by the write's unique token; expiry is the per-entry
+ *   TTL of {@code IMap.set(k, v, ttl, ms)}; {@code getAll} is {@code IMap.getAll}, {@code putAll} and
+ *   {@code removeAll} asynchronous operations sent together; iteration is the map's paged iterator.</li>
  * </ul>
  */
 public interface Store extends AutoCloseable {

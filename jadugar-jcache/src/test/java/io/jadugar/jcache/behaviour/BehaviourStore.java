@@ -1,5 +1,6 @@
 package io.jadugar.jcache.behaviour;
 
+import io.jadugar.jcache.store.hazelcast.HazelcastCluster;
 import io.jadugar.jcache.store.memcached.MemcachedServer;
 import io.jadugar.jcache.store.redis.RedisServer;
 
@@ -13,7 +14,8 @@ import javax.cache.Caching;
 /**
  * The store the behaviour tests run against, chosen by the system property
  * {@value #PROPERTY}: {@code memory} (unset), {@code redis}, {@code redis-cluster},
- * {@code memcached} (one server) or {@code memcached-3} (three servers).
+ * {@code memcached} (one server), {@code memcached-3} (three servers) or {@code hazelcast} (a client
+ * of a 3-member cluster).
  *
  * <p>For a remote store it starts real servers on free loopback ports before the
  * first behaviour test and points the provider at them through {@code jadugar.*}
@@ -33,7 +35,8 @@ final class BehaviourStore {
     REDIS("redis"),
     REDIS_CLUSTER("redis-cluster"),
     MEMCACHED("memcached"),
-    MEMCACHED_3("memcached-3");
+    MEMCACHED_3("memcached-3"),
+    HAZELCAST("hazelcast");
 
     final String label;
 
@@ -41,7 +44,7 @@ final class BehaviourStore {
       this.label = label;
     }
 
-    /** Redis (single or Cluster) or memcached: keeps bytes in other processes. */
+    /** Redis (single or Cluster), memcached or Hazelcast: keeps bytes in other processes. */
     boolean remote() {
       return this != MEMORY;
     }
@@ -74,7 +77,7 @@ final class BehaviourStore {
       }
     }
     throw new IllegalArgumentException(PROPERTY + "=" + value + " is not one of memory, redis, "
-        + "redis-cluster, memcached, memcached-3");
+        + "redis-cluster, memcached, memcached-3, hazelcast");
   }
 
   /**
@@ -129,6 +132,15 @@ final class BehaviourStore {
         where = servers.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(","));
         System.setProperty("jadugar.store", "memcached");
         System.setProperty("jadugar.memcached.servers", where);
+        break;
+      }
+      case HAZELCAST: {
+        // a client of a 3-member cluster of separate JVMs
+        HazelcastCluster cluster = keep(HazelcastCluster.launch(3));
+        where = cluster.addresses();
+        System.setProperty("jadugar.store", "hazelcast");
+        System.setProperty("jadugar.hazelcast.members", where);
+        System.setProperty("jadugar.hazelcast.cluster-name", cluster.clusterName());
         break;
       }
       default:

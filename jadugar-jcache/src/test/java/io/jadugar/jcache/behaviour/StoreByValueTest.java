@@ -131,7 +131,7 @@ class StoreByValueTest extends BehaviourTestBase {
 
   @Test
   void byReferenceMutatingTheObjectAfterPutIsVisible() {
-    assumeFalse(store().remote(), "store-by-reference needs the memory store: Redis and memcached "
+    assumeFalse(store().remote(), "store-by-reference needs the memory store: Redis, memcached and Hazelcast "
         + "keep bytes in another process, so they are store-by-value only (see the next test)");
     // optional in JSR-107, but Jadugar supports it: a provider that stopped would fail here
     assertTrue(provider().isSupported(OptionalFeature.STORE_BY_REFERENCE));

@@ -4,6 +4,7 @@ import io.jadugar.jcache.JadugarCachingProvider;
 import io.jadugar.jcache.codec.FrameCodec;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.store.hazelcast.HazelcastCluster;
 import io.jadugar.jcache.store.memcached.MemcachedServer;
 import io.jadugar.jcache.store.memory.BytesMemoryStoreFactory;
 import io.jadugar.jcache.store.redis.RedisServer;
@@ -20,17 +21,18 @@ import javax.cache.CacheManager;
 /**
  * One cache manager on each kind of store, on real servers it starts on loopback ports: the memory
  * store (objects), the memory store holding frames as a remote store does, Redis, a 3-master Redis
- * Cluster, memcached with one server and with three. For tests that must hold on every store.
+ * Cluster, memcached with one server and with three, a client of a 1-member Hazelcast cluster. For tests that must hold on every store.
  */
 public final class AllStores implements AutoCloseable {
 
   /** The names of the stores, in the order tests run them. */
   public static final List<String> NAMES =
-      List.of("memory", "memory-bytes", "redis", "redis-cluster", "memcached", "memcached-3");
+      List.of("memory", "memory-bytes", "redis", "redis-cluster", "memcached", "memcached-3", "hazelcast");
 
   private final RedisServer redis;
   private final RedisServer.Cluster cluster;
   private final List<MemcachedServer> memcached = new ArrayList<>();
+  private final HazelcastCluster hazelcast;
   private final Map<String, CacheManager> managers = new LinkedHashMap<>();
 
   /** Starts the servers and opens a manager on each store, named after {@code name}. */
@@ -40,6 +42,8 @@ public final class AllStores implements AutoCloseable {
     for (int i = 0; i < 3; i++) {
       memcached.add(MemcachedServer.launch());
     }
+    // one member JVM is enough for what these tests check; the Hazelcast tests use three
+    hazelcast = HazelcastCluster.launch(1);
     JadugarCachingProvider provider = new JadugarCachingProvider();
     ClassLoader loader = getClass().getClassLoader();
     managers.put("memory", provider.getCacheManager(URI.create("test:" + name), loader, new Properties()));
@@ -55,6 +59,8 @@ public final class AllStores implements AutoCloseable {
         + memcached.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(",")) + "/" + name + "3"),
         // its first server is the one-server manager's too: a prefix of its own, or the two share entries
         loader, props("jadugar.prefix", "three:")));
+    managers.put("hazelcast", provider.getCacheManager(URI.create("hazelcast://" + hazelcast.addresses() + "/" + name),
+        loader, props("jadugar.hazelcast.cluster-name", hazelcast.clusterName())));
   }
 
   /** The manager on {@code store}, one of {@link #NAMES}. */
@@ -91,5 +97,6 @@ public final class AllStores implements AutoCloseable {
     memcached.forEach(MemcachedServer::close);
     cluster.close();
     redis.close();
+    hazelcast.close();
   }
 }

@@ -255,8 +255,9 @@ class VendorApiTest {
     c.put("k", "v");
     io.jadugar.jcache.health.HealthReport h = c.health();
     assertEquals(io.jadugar.jcache.health.HealthStatus.UP, h.status(), h.toString());
-    if (store.startsWith("redis") || store.startsWith("memcached")) {
-      assertEquals(store.startsWith("redis") ? "redis" : "memcached", h.store());
+    if (store.startsWith("redis") || store.startsWith("memcached") || store.equals("hazelcast")) {
+      assertEquals(store.startsWith("redis") ? "redis" : store.startsWith("memcached") ? "memcached" : "hazelcast",
+          h.store());
       assertFalse(h.servers().isEmpty());
       assertTrue(h.servers().stream().allMatch(s -> s.answered() && s.roundTrip().toNanos() > 0), h.toString());
     } else {

@@ -1,0 +1,44 @@
+/**
+ * The Hazelcast store: one {@code IMap} of frames ({@code byte[]}) per cache, this JVM an embedded
+ * member of the cluster or a client of it. It only implements the store SPI; Hazelcast is an optional
+ * dependency that only this package's classes past {@link io.jadugar.jcache.store.hazelcast.HazelcastStoreFactory}
+ * touch. Members need none of the user's classes, nor Jadugar's: every operation is one of
+ * Hazelcast's own on {@code byte[]} keys and values.
+ *
+ * <h2>Why a compute runs under the key's lock</h2>
+ * The engine's compute function runs here, in this JVM: it holds the user's code (entry processors,
+ * {@code CacheWriter} calls), which cannot be shipped to the key's owner. Two ways to make it atomic:
+ * <ul>
+ *   <li><b>Optimistic</b>: read, decide, then a compare-and-set ({@code replace(k, oldBytes, newBytes)}).
+ *   When the owner dies after applying the CAS, Hazelcast retries the operation on the new owner
+ *   (hazelcast issue 11617); the retry finds the new bytes, fails, and the engine would apply the
+ *   increment again. A write token inside the value tells "my CAS landed" from "I lost the race" only
+ *   as long as nobody wrote after it landed: under contention someone does, and the increment is then
+ *   applied twice. And the function runs again on every conflict, so a writer would need a lock anyway.</li>
+ *   <li><b>Pessimistic</b> (chosen): {@code IMap.lock(key)}, read, run the function once, write
+ *   ({@code set} with the entry's TTL, or {@code remove}), {@code unlock}. Every Hazelcast write to the
+ *   key waits for its lock ({@code set}, {@code putIfAbsent}, {@code remove}, another JVM's compute),
+ *   so nothing changes the entry between the read and the write, and {@link io.jadugar.jcache.spi.Store#computesOnce()}
+ *   is true: an entry processor and a writer see each commit once, in commit order per key. The lock
+ *   lives on the key's owner and is copied to its backup, so it survives the owner's death; Hazelcast
+ *   releases the locks of a member or client that leaves.</li>
+ * </ul>
+ * <h2>Idempotent when a member dies</h2>
+ * Members and clients run with {@code hazelcast.operation.fail.on.indeterminate.state} (member) and
+ * {@code hazelcast.client.operation.fail.on.indeterminate.state} (client) on: an operation whose owner
+ * dies, or whose backups do not confirm it, fails with {@code IndeterminateOperationStateException}
+ * instead of being silently retried or reported done without its backup. Each step is then safe to
+ * repeat: {@code lock} retries are recognised by Hazelcast (the lock keeps the call's reference id);
+ * a {@code set} or {@code remove} of unknown outcome is resolved by reading the key again while still
+ * holding the lock (nobody else can have written it): every value carries a token unique to its
+ * write, so the bytes are either there (it landed) or not (the same bytes are sent again). The
+ * function is never run a second time, so no increment is applied twice or lost.
+ * <h2>The rest</h2>
+ * Expiry is Hazelcast's per-entry TTL (the expiry time plus a grace, so that a reader in that window
+ * reports {@code EXPIRED}); {@code getAll} is {@code IMap.getAll}; {@code putAll} and {@code removeAll}
+ * send one asynchronous operation per key before waiting for any ({@code IMap.putAll} can neither
+ * carry a TTL per entry nor wait for a locked key); iteration is the map's paged iterator; clear is
+ * {@code IMap.clear()} of the cache's own map. Listeners in other JVMs hear changes through an entry
+ * listener on the map, and {@code EXPIRED} when Hazelcast drops an expired entry on its own.
+ */
+package io.jadugar.jcache.store.hazelcast;
