@@ -17,8 +17,11 @@ import io.jadugar.jcache.spi.OutcomeUnknownException;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
+import io.jadugar.jcache.spi.StoreMemory;
 import io.jadugar.jcache.spi.StoreOptions;
+import io.jadugar.jcache.spi.StoreTraffic;
 import io.jadugar.jcache.store.DisconnectedException;
+import io.jadugar.jcache.store.StoreCounters;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +71,8 @@ final class HazelcastStore implements Store {
   private final long origin;
   private final StoreListener listener;
   private final OwnRemovals ownRemovals = new OwnRemovals();
+  /** One round trip per operation invocation sent to the cluster (see {@link #traffic()}). */
+  private final StoreCounters counters = new StoreCounters();
   /** The map on the current instance, and that instance. */
   private volatile IMap<Object, Object> map;
   private volatile HazelcastInstance mapOf;
@@ -160,14 +165,50 @@ final class HazelcastStore implements Store {
         || e instanceof IllegalArgumentException || e instanceof ClassCastException);
   }
 
+  /**
+   * The error of operation {@code op}, counted as a failed request: every catch of this store calls
+   * this once for the one Hazelcast call that failed or could not be sent (the cache manager
+   * disconnected).
+   */
+  private CacheException fault(String op, RuntimeException e) {
+    counters.failed();
+    return client.fault(op, e);
+  }
+
+  /**
+   * The round trips of one {@code IMap.getAll} of {@code keys}: a client sends one {@code MapGetAll}
+   * request per partition the keys fall in; a member one operation per member owning any of them (a
+   * member whose owner is not known yet, during a migration, counts as one more).
+   */
+  private int getAllTrips(HazelcastInstance hz, Collection<Object> keys) {
+    com.hazelcast.partition.PartitionService partitions = hz.getPartitionService();
+    Set<Object> to = new HashSet<>();
+    for (Object k : keys) {
+      com.hazelcast.partition.Partition p = partitions.getPartition(k);
+      if (client.member()) {
+        to.add(p.getOwner() == null ? (Object) p.getPartitionId() : p.getOwner().getUuid());
+      } else {
+        to.add(p.getPartitionId());
+      }
+    }
+    return to.size();
+  }
+
+  /** The round trips of an operation sent to every member (clear): one from a client, one per member from a member. */
+  private int everyMemberTrips(HazelcastInstance hz) {
+    return client.member() ? Math.max(1, hz.getCluster().getMembers().size()) : 1;
+  }
+
   // ---------------------------------------------------------------- reads
 
   @Override
   public StoreEntry get(Object key) {
     try {
-      return decode(key, map().get(bytes(key)));
+      IMap<Object, Object> m = map();
+      counters.sent(1);
+      return decode(key, m.get(bytes(key)));
     } catch (RuntimeException e) {
-      throw client.fault("get", e);
+      throw fault("get", e);
     }
   }
 
@@ -182,10 +223,12 @@ final class HazelcastStore implements Store {
     }
     Map<Object, Object> found;
     try {
-      // one operation per member, each for the partitions it owns
-      found = map().getAll(wanted);
+      IMap<Object, Object> m = map();
+      // a client: one request per partition; a member: one operation per member, for the partitions it owns
+      counters.sent(getAllTrips(client.instance(), wanted));
+      found = m.getAll(wanted);
     } catch (RuntimeException e) {
-      throw client.fault("getAll", e);
+      throw fault("getAll", e);
     }
     Map<Object, StoreEntry> out = new HashMap<>((int) (found.size() / 0.75f) + 1);
     for (Map.Entry<Object, Object> e : found.entrySet()) {
@@ -203,9 +246,11 @@ final class HazelcastStore implements Store {
   public void put(StoreEntry entry) {
     byte[] raw = encode(entry, (byte) 0);
     try {
-      map().set(bytes(entry.key()), raw, ttl(entry.expireAt()), TimeUnit.MILLISECONDS);
+      IMap<Object, Object> m = map();
+      counters.sent(1);
+      m.set(bytes(entry.key()), raw, ttl(entry.expireAt()), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
-      throw client.fault("put", e);
+      throw fault("put", e);
     }
   }
 
@@ -222,14 +267,16 @@ final class HazelcastStore implements Store {
       IMap<Object, Object> m = map();
       List<CompletableFuture<Void>> sent = new ArrayList<>(entries.size());
       for (StoreEntry entry : entries) {
+        // one invocation per entry, all in flight together, each answered on its own
+        counters.sent(1);
         sent.add(m.setAsync(bytes(entry.key()), encode(entry, (byte) 0), ttl(entry.expireAt()), TimeUnit.MILLISECONDS)
             .toCompletableFuture());
       }
       CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).join();
     } catch (java.util.concurrent.CompletionException e) {
-      throw client.fault("putAll", e.getCause() instanceof RuntimeException r ? r : e);
+      throw fault("putAll", e.getCause() instanceof RuntimeException r ? r : e);
     } catch (RuntimeException e) {
-      throw client.fault("putAll", e);
+      throw fault("putAll", e);
     }
   }
 
@@ -238,11 +285,13 @@ final class HazelcastStore implements Store {
     byte[] raw = encode(entry, (byte) 0);
     byte[] k = bytes(entry.key());
     try {
-      Object before = map().putIfAbsent(k, raw, ttl(entry.expireAt()), TimeUnit.MILLISECONDS);
+      IMap<Object, Object> m = map();
+      counters.sent(1);
+      Object before = m.putIfAbsent(k, raw, ttl(entry.expireAt()), TimeUnit.MILLISECONDS);
       // a retry of a putIfAbsent that had landed finds our own bytes: it was written
       return before == null || Arrays.equals(raw, before instanceof byte[] b ? b : null);
     } catch (RuntimeException e) {
-      throw client.fault("insert", e);
+      throw fault("insert", e);
     }
   }
 
@@ -268,6 +317,7 @@ final class HazelcastStore implements Store {
       IMap<Object, Object> m = map();
       List<CompletableFuture<Object>> sent = new ArrayList<>(order.size());
       for (Object k : order) {
+        counters.sent(1);
         sent.add(m.removeAsync(bytes(k)).toCompletableFuture());
       }
       for (int i = 0; i < order.size(); i++) {
@@ -280,9 +330,9 @@ final class HazelcastStore implements Store {
         }
       }
     } catch (java.util.concurrent.CompletionException e) {
-      throw client.fault("removeAll", e.getCause() instanceof RuntimeException r ? r : e);
+      throw fault("removeAll", e.getCause() instanceof RuntimeException r ? r : e);
     } catch (RuntimeException e) {
-      throw client.fault("removeAll", e);
+      throw fault("removeAll", e);
     } finally {
       if (track) {
         ownRemovals.end(order, tokens);
@@ -295,9 +345,11 @@ final class HazelcastStore implements Store {
   public void clear() {
     try {
       // one cache's map: JCache's clear tells no listener, and Hazelcast's clear sends no entry event
-      map().clear();
+      IMap<Object, Object> m = map();
+      counters.sent(everyMemberTrips(client.instance()));
+      m.clear();
     } catch (RuntimeException e) {
-      throw client.fault("clear", e);
+      throw fault("clear", e);
     }
   }
 
@@ -305,9 +357,12 @@ final class HazelcastStore implements Store {
   public Iterator<StoreEntry> iterator() {
     Iterator<Map.Entry<Object, Object>> it;
     try {
-      it = map().iterator(500);
+      IMap<Object, Object> m = map();
+      // at least one fetch per partition (a partition holding more than a page takes more, not seen from here)
+      counters.sent(client.instance().getPartitionService().getPartitions().size());
+      it = m.iterator(500);
     } catch (RuntimeException e) {
-      throw client.fault("iteration", e);
+      throw fault("iteration", e);
     }
     return new Iterator<>() {
       private StoreEntry next;
@@ -324,7 +379,7 @@ final class HazelcastStore implements Store {
           }
           return next != null;
         } catch (RuntimeException e) {
-          throw client.fault("iteration", e);
+          throw fault("iteration", e);
         }
       }
 
@@ -354,14 +409,20 @@ final class HazelcastStore implements Store {
   @Override
   public StoreEntry compute(Object key, UnaryOperator<StoreEntry> function) {
     byte[] k = bytes(key);
-    IMap<Object, Object> m = map();
+    IMap<Object, Object> m;
+    try {
+      m = map();
+    } catch (RuntimeException e) {
+      throw fault("lock", e);
+    }
     int extraHolds = lock(m, k);
     try {
       StoreEntry current;
       try {
+        counters.sent(1);
         current = decode(key, m.get(k));
       } catch (RuntimeException e) {
-        throw client.fault("get", e);
+        throw fault("get", e);
       }
       StoreEntry next = function.apply(current);
       if (next == current) {
@@ -442,6 +503,7 @@ final class HazelcastStore implements Store {
     for (int attempt = 1; ; attempt++) {
       try {
         // a retry of this very call inside Hazelcast is recognised by the lock (it keeps the call's reference id)
+        counters.sent(1);
         m.lock(k);
         return extra;
       } catch (RuntimeException e) {
@@ -449,8 +511,9 @@ final class HazelcastStore implements Store {
           if (extra > 0) {
             unlock(m, k, extra - 1);
           }
-          throw client.fault("lock", e);
+          throw fault("lock", e);
         }
+        counters.failed();
         LOG.info("Cache {}: the lock of a key of {} was not confirmed ({}); taking it again", cacheName, mapName, e.toString());
         extra++;
         pause(attempt);
@@ -464,11 +527,13 @@ final class HazelcastStore implements Store {
     for (int i = 0; i <= extraHolds; i++) {
       for (int attempt = 1; ; attempt++) {
         try {
+          counters.sent(1);
           m.unlock(k);
           break;
         } catch (IllegalMonitorStateException e) {
           return; // not (or no longer) ours: every hold is released
         } catch (RuntimeException e) {
+          counters.failed();
           if (!retryable(e) || System.nanoTime() > deadline) {
             LOG.warn("Cache {}: could not release the lock of a key of {}; Hazelcast releases it when this JVM "
                 + "leaves the cluster: {}", cacheName, mapName, e.toString());
@@ -486,19 +551,23 @@ final class HazelcastStore implements Store {
     RuntimeException first = null;
     for (int attempt = 1; ; attempt++) {
       try {
+        counters.sent(1);
         m.set(k, raw, ttl, TimeUnit.MILLISECONDS);
         return;
       } catch (RuntimeException e) {
         if (!mayHaveLanded(e)) {
-          throw client.fault("write", e);
+          throw fault("write", e);
         }
+        counters.failed();
         first = first == null ? e : first;
         LOG.info("Cache {}: a write to {} was not confirmed ({}); reading it back", cacheName, mapName, e.toString());
         try {
+          counters.sent(1);
           if (m.get(k) instanceof byte[] now && Arrays.equals(now, raw)) {
             return; // it landed
           }
         } catch (RuntimeException again) {
+          counters.failed();
           LOG.debug("Cache {}: reading back a write to {} failed", cacheName, mapName, again);
         }
         if (!retryable(e) || System.nanoTime() > deadline) {
@@ -522,6 +591,7 @@ final class HazelcastStore implements Store {
     for (int attempt = 1; ; attempt++) {
       try {
         // remove, not delete: Hazelcast's REMOVED event carries the old value only for a remove
+        counters.sent(1);
         m.remove(k);
         return;
       } catch (RuntimeException e) {
@@ -529,16 +599,19 @@ final class HazelcastStore implements Store {
           if (track) {
             ownRemovals.forget(token);
           }
-          throw client.fault("remove", e);
+          throw fault("remove", e);
         }
+        counters.failed();
         first = first == null ? e : first;
         LOG.info("Cache {}: a removal from {} was not confirmed ({}); reading the key back", cacheName, mapName,
             e.toString());
         try {
+          counters.sent(1);
           if (m.get(k) == null) {
             return; // it landed
           }
         } catch (RuntimeException again) {
+          counters.failed();
           LOG.debug("Cache {}: reading back a removal from {} failed", cacheName, mapName, again);
         }
         if (!retryable(e) || System.nanoTime() > deadline) {
@@ -725,6 +798,29 @@ final class HazelcastStore implements Store {
   @Override
   public HealthReport health(Duration timeout) {
     return client.health(timeout);
+  }
+
+  /**
+   * Counted on this cache's calls: one round trip per operation invocation (get, set, putIfAbsent,
+   * remove, lock, unlock; each per-key operation of a putAll or removeAll, all sent before waiting,
+   * counts one); a getAll one per partition its keys fall in from a client, one per member owning them
+   * from a member; a clear one (one per member from a member); an iteration one per partition at least.
+   * Errors: each invocation that failed or could not be sent, retried ones included.
+   */
+  @Override
+  public StoreTraffic traffic() {
+    return counters.traffic();
+  }
+
+  /**
+   * Nothing: Hazelcast tells a map's memory only per member ({@code IMap.getLocalMapStats()}, the
+   * entries this member owns), which a client cannot read at all and a member reads only for its own
+   * share; a cluster-wide figure needs Management Center or code of ours run on every member, which
+   * members must not need.
+   */
+  @Override
+  public StoreMemory memory(Duration timeout) {
+    return StoreMemory.UNKNOWN;
   }
 
   @Override

@@ -172,6 +172,11 @@ final class HazelcastStoreClient implements StoreClient {
     return grace;
   }
 
+  /** Whether this JVM is a member of the cluster (else a client of it). */
+  boolean member() {
+    return spec.member();
+  }
+
   /** The current instance; fails at once, saying so, while the cache manager is disconnected. */
   HazelcastInstance instance() {
     HazelcastInstance hz = instance;
