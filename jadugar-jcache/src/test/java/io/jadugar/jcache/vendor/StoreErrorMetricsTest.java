@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jadugar.jcache.JadugarCache;
 import io.jadugar.jcache.JadugarManager;
 import io.jadugar.jcache.MetricsSnapshot;
+import io.jadugar.jcache.store.hazelcast.HazelcastCluster;
 import io.jadugar.jcache.store.memcached.MemcachedServer;
 import io.jadugar.jcache.store.redis.RedisServer;
 import java.net.URI;
@@ -112,6 +113,34 @@ class StoreErrorMetricsTest {
         m.unwrap(JadugarManager.class).disconnect();
         assertThrows(CacheException.class, () -> c.put("k", "w"));
         assertEquals(3, storeErrors(c));
+      } finally {
+        m.close();
+      }
+    }
+  }
+
+  @Test
+  void aDisconnectedHazelcastClientCountsEachFailedOperation() throws Exception {
+    try (HazelcastCluster cluster = HazelcastCluster.launch(1)) {
+      CacheManager m = manager("hazelcast-errors", "jadugar.store", "hazelcast", "jadugar.hazelcast.members",
+          cluster.addresses(), "jadugar.hazelcast.cluster-name", cluster.clusterName());
+      try {
+        JadugarCache<String, String> c = cache(m);
+        c.put("k", "v");
+        assertEquals("v", c.get("k"));
+        MetricsSnapshot up = timed(c);
+        assertEquals(0, up.errors().get("store"));
+        assertEquals(2, up.roundTrips(), up.toString());
+        // no cluster-wide figure without Management Center (see StoreMetricsTest.memoryBehindACache)
+        assertNull(up.serverBytes());
+        m.unwrap(JadugarManager.class).disconnect();
+        assertThrows(CacheException.class, () -> c.get("k"));
+        assertEquals(1, storeErrors(c));
+        assertThrows(CacheException.class, () -> c.put("k", "w"));
+        assertEquals(2, storeErrors(c));
+        assertThrows(CacheException.class, () -> c.getAll(java.util.Set.of("k", "l")));
+        assertEquals(3, storeErrors(c));
+        assertEquals(2, c.metrics(TIMEOUT).roundTrips(), "nothing was sent while disconnected");
       } finally {
         m.close();
       }

@@ -143,6 +143,12 @@ class StoreMetricsTest {
     assertEquals(putAllTrips(store, spread.keySet(), one * servers(store)), trips(c, x -> x.putAll(spread)),
         "putAll on every server");
     assertEquals(VALUE, c.get("key-99"));
+    if (store.equals("hazelcast")) {
+      // a conditional write runs the compute under the key's lock: lock, get, set, unlock
+      assertEquals(4, trips(c, x -> x.replace("k", VALUE, VALUE + "2")), "replace");
+      // one removeAsync per key, as putAll sends one set per key
+      assertEquals(2, trips(c, x -> x.removeAll(Set.of("key-1", "key-2"))), "removeAll");
+    }
     MetricsSnapshot m = c.metrics();
     assertEquals(0, m.errors().get("store"), m.toString());
     // counted whether or not statistics are enabled: this cache has them off
