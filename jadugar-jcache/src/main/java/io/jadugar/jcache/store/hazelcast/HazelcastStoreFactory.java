@@ -4,8 +4,8 @@ import io.jadugar.jcache.configuration.ConfigurationException;
 import io.jadugar.jcache.configuration.Setting;
 import io.jadugar.jcache.configuration.Settings;
 import io.jadugar.jcache.spi.StoreClient;
+import io.jadugar.jcache.store.OptionalClients;
 import io.jadugar.jcache.spi.StoreFactory;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -84,26 +84,8 @@ public final class HazelcastStoreFactory implements StoreFactory {
 
   @Override
   public StoreClient connect(URI uri, Settings settings) {
-    ClassLoader loader = HazelcastStoreFactory.class.getClassLoader();
-    try {
-      Class.forName("com.hazelcast.core.HazelcastInstance", false, loader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new ConfigurationException("The hazelcast store needs Hazelcast on the class path: add the "
-          + "Maven dependency " + HAZELCAST_COORDINATES + " (version 5.7.0 or later)");
-    }
-    try {
-      // by name, so that nothing in this class makes the JVM load Hazelcast's types
-      return (StoreClient) Class.forName(HazelcastStoreFactory.class.getPackageName() + ".HazelcastStoreClient",
-              true, loader)
-          .getDeclaredConstructor(URI.class, Settings.class)
-          .newInstance(uri, settings);
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException) {
-        throw (RuntimeException) e.getCause();
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("Cannot create the hazelcast store's client", e);
-    }
+    return OptionalClients.open(HazelcastStoreFactory.class, "HazelcastStoreClient", "hazelcast", "Hazelcast", "com.hazelcast.core.HazelcastInstance",
+        HAZELCAST_COORDINATES + " (version 5.7.0 or later)", uri, settings);
   }
+
 }

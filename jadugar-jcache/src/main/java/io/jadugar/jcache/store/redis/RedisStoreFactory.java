@@ -4,8 +4,8 @@ import io.jadugar.jcache.configuration.ConfigurationException;
 import io.jadugar.jcache.configuration.Setting;
 import io.jadugar.jcache.configuration.Settings;
 import io.jadugar.jcache.spi.StoreClient;
+import io.jadugar.jcache.store.OptionalClients;
 import io.jadugar.jcache.spi.StoreFactory;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -109,26 +109,8 @@ public final class RedisStoreFactory implements StoreFactory {
 
   @Override
   public StoreClient connect(URI uri, Settings settings) {
-    ClassLoader loader = RedisStoreFactory.class.getClassLoader();
-    try {
-      Class.forName("org.redisson.Redisson", false, loader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new ConfigurationException("The redis store needs Redisson on the class path: add the "
-          + "Maven dependency " + REDISSON_COORDINATES + " (version 4.7.0 or later)");
-    }
-    try {
-      // by name, so that nothing in this class makes the JVM load Redisson's types
-      return (StoreClient) Class.forName(RedisStoreFactory.class.getPackageName() + ".RedisStoreClient",
-              true, loader)
-          .getDeclaredConstructor(URI.class, Settings.class)
-          .newInstance(uri, settings);
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException) {
-        throw (RuntimeException) e.getCause();
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("Cannot create the redis store's client", e);
-    }
+    return OptionalClients.open(RedisStoreFactory.class, "RedisStoreClient", "redis", "Redisson", "org.redisson.Redisson",
+        REDISSON_COORDINATES + " (version 4.7.0 or later)", uri, settings);
   }
+
 }
