@@ -93,6 +93,16 @@ public final class Keys {
 
   private Keys() {}
 
+  /** The {@code i}th of the pre-drawn sets of {@link #BULK} present keys (i below 64). */
+  public static Set<Integer> keySet(int i) {
+    return KEY_SETS[i];
+  }
+
+  /** The {@code i}th of the pre-drawn maps of {@link #BULK} present keys to values (i below 64). */
+  public static Map<Integer, Payload> entryMap(int i) {
+    return ENTRY_MAPS[i];
+  }
+
   /** A value for key {@code k} (present keys only). */
   public static Payload valueOf(int k) {
     return VALUES[k];

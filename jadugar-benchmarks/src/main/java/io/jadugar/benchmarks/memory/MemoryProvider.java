@@ -10,6 +10,9 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.Configuration;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.ExpiryPolicy;
 import org.cache2k.Cache2kBuilder;
 import org.cache2k.jcache.ExtendedMutableConfiguration;
 import org.cache2k.jcache.JCacheConfig;
@@ -117,11 +120,27 @@ public enum MemoryProvider {
 
   abstract Configuration<Integer, Payload> configuration(int capacity, boolean byValue);
 
+  /** The JCache provider's class, {@code null} for a native ceiling. */
+  String providerClass() {
+    return providerClass;
+  }
+
   /** A fresh cache of this provider, bounded to {@code capacity} entries. */
   public CacheTarget open(int capacity, boolean byValue) {
     // several providers share the class path: always name the one meant
     CacheManager manager = Caching.getCachingProvider(providerClass).getCacheManager();
     Cache<Integer, Payload> cache = manager.createCache("bench", configuration(capacity, byValue));
     return new JCacheTarget(manager, cache);
+  }
+
+  /** A fresh cache of this JCache provider, bounded to {@code capacity} entries, with the expiry policy of {@code expiry}. */
+  public CacheTarget open(int capacity, boolean byValue, Factory<? extends ExpiryPolicy> expiry) {
+    Configuration<Integer, Payload> c = configuration(capacity, byValue);
+    if (!(c instanceof MutableConfiguration<Integer, Payload> m)) {
+      throw new UnsupportedOperationException(id + " takes no expiry policy here");
+    }
+    m.setExpiryPolicyFactory(expiry);
+    CacheManager manager = Caching.getCachingProvider(providerClass).getCacheManager();
+    return new JCacheTarget(manager, manager.createCache("bench", m));
   }
 }

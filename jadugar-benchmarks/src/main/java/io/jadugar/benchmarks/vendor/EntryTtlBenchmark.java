@@ -9,6 +9,7 @@ import io.jadugar.benchmarks.redis.RedisProvider;
 import io.jadugar.jcache.EntryOptions;
 import io.jadugar.jcache.JadugarCache;
 import java.time.Duration;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,14 +26,16 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A put with the entry's own time to live against a plain put, on one Jadugar cache: the target is
  * at most 1.1× the plain put's time, on memory and on Redis ({@code -Dbench.redis.port=P}).
+ * {@code memory} is an eternal cache (no expiry policy), {@code memory-expiring} one whose policy
+ * expires entries an hour after their creation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class EntryTtlBenchmark {
 
-  /** {@code memory} (by reference) or {@code redis}. */
-  @Param({"memory", "redis"})
+  /** {@code memory} or {@code memory-expiring} (by reference), or {@code redis}. */
+  @Param({"memory", "memory-expiring", "redis"})
   public String store;
 
   private static final EntryOptions TEN_MINUTES = EntryOptions.ttl(Duration.ofMinutes(10));
@@ -43,7 +46,13 @@ public class EntryTtlBenchmark {
   /** Opens the cache, bounded as the other memory benchmarks are. */
   @Setup(Level.Trial)
   public void open() {
-    target = store.equals("memory") ? MemoryProvider.JADUGAR.open(Keys.CAPACITY, false) : RedisProvider.JADUGAR.open();
+    target = switch (store) {
+      case "memory" -> MemoryProvider.JADUGAR.open(Keys.CAPACITY, false);
+      case "memory-expiring" -> MemoryProvider.JADUGAR.open(Keys.CAPACITY, false,
+          CreatedExpiryPolicy.factoryOf(javax.cache.expiry.Duration.ONE_HOUR));
+      case "redis" -> RedisProvider.JADUGAR.open();
+      default -> throw new IllegalArgumentException("store is memory, memory-expiring or redis, not " + store);
+    };
     @SuppressWarnings("unchecked")
     JadugarCache<Integer, Payload> c = ((JCacheTarget) target).cache().unwrap(JadugarCache.class);
     cache = c;

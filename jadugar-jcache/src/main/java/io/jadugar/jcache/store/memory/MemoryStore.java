@@ -32,11 +32,12 @@ import java.util.function.UnaryOperator;
  * version, so compare-and-set is {@link ConcurrentMap#replace(Object, Object, Object)} on
  * identity, and {@link #compute} is Caffeine's atomic compute.
  *
- * <p>Caffeine's expiry is set up only when entries can expire. It expires an entry
+ * <p>Caffeine's expiry is set up only when the cache's policy can expire entries. It expires an entry
  * {@link #GRACE_MILLIS} after its expiry time. The engine, which
  * checks expiry times itself, therefore always sees an expired entry that is read and reports it
  * at once; Caffeine removes the ones nobody reads, on its scheduler, and they are reported through
- * the {@link StoreListener}.
+ * the {@link StoreListener}. In a cache whose policy never expires entries, the few given a time to
+ * live of their own are removed the same way by the store's {@link TtlTimers}.
  */
 final class MemoryStore implements Store {
 
@@ -45,13 +46,12 @@ final class MemoryStore implements Store {
 
   private final Cache<Object, StoreEntry> cache;
   private final ConcurrentMap<Object, StoreEntry> map;
-  /** Whether Caffeine expires entries; if not, an entry with its own time to live is dropped by a timer. */
-  private final boolean caffeineExpires;
   private final StoreListener listener;
-  /** Entries with their own time to live, in a store without Caffeine timers (see {@link #dropOnTime}). */
-  private final java.util.Queue<java.lang.ref.WeakReference<StoreEntry>> timed =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private volatile java.util.concurrent.ScheduledFuture<?> sweeping;
+  /**
+   * The timers of entries with their own time to live when Caffeine keeps none (the policy never
+   * expires entries), else {@code null}: see {@link #timed}.
+   */
+  private final TtlTimers timers;
   /** Runs once when the store closes: the client forgets it. */
   private volatile Runnable onClose = () -> {};
 
@@ -83,10 +83,13 @@ final class MemoryStore implements Store {
           + "' is only used with '" + MemoryStoreFactory.MAXIMUM_WEIGHT + "', which is not set");
     }
     this.listener = listener;
-    this.caffeineExpires = options.entriesExpire();
-    if (caffeineExpires) {
-      // only a cache whose entries can expire pays for the timer wheel and a clock read per access
+    if (options.entriesExpire()) {
+      // only a cache whose entries can expire pays for the timer wheel: a clock read per access, and
+      // a reschedule of the entry's timer for each access Caffeine's maintenance replays
       builder.expireAfter(new ExpiryTimes()).scheduler(Scheduler.systemScheduler());
+      this.timers = null;
+    } else {
+      this.timers = new TtlTimers(this);
     }
     this.cache = builder
         .evictionListener((Object key, Object entry, RemovalCause cause) -> {
@@ -167,15 +170,13 @@ final class MemoryStore implements Store {
 
   @Override
   public void put(StoreEntry entry) {
-    map.put(entry.key(), entry);
-    dropOnTime(entry);
+    timed(entry, map.put(entry.key(), entry));
   }
 
   @Override
   public void putAll(Collection<StoreEntry> entries) {
     for (StoreEntry e : entries) {
-      map.put(e.key(), e);
-      dropOnTime(e);
+      timed(e, map.put(e.key(), e));
     }
   }
 
@@ -183,7 +184,7 @@ final class MemoryStore implements Store {
   public boolean insert(StoreEntry entry) {
     boolean inserted = map.putIfAbsent(entry.key(), entry) == null;
     if (inserted) {
-      dropOnTime(entry);
+      timed(entry, null);
     }
     return inserted;
   }
@@ -192,58 +193,44 @@ final class MemoryStore implements Store {
   public boolean replace(StoreEntry expected, StoreEntry replacement) {
     boolean replaced = map.replace(expected.key(), expected, replacement);
     if (replaced) {
-      dropOnTime(replacement);
+      timed(replacement, expected);
     }
     return replaced;
   }
 
   /**
-   * In a cache whose policy never expires entries Caffeine keeps no timers (they cost every read a
-   * clock read); an entry given its own time to live through the vendor API is then dropped by a
-   * sweep of this store's timed entries, once a second, {@link #GRACE_MILLIS} after its time, as
-   * Caffeine would. A put pays for one queue node and a weak reference: the sweep holds entries
-   * weakly, so one that was replaced meanwhile is neither kept alive nor removed.
+   * In a cache whose policy never expires entries Caffeine keeps no timers (they cost every access);
+   * an entry given its own time to live through the vendor API is then dropped by {@link TtlTimers},
+   * {@link #GRACE_MILLIS} after its time, as Caffeine would. {@code replaced} is the entry that
+   * {@code entry} replaced, if the write knows it, else {@code null}.
    */
-  private void dropOnTime(StoreEntry entry) {
-    if (caffeineExpires || entry == null || entry.expireAt() == StoreEntry.ETERNAL) {
-      return;
-    }
-    timed.add(new java.lang.ref.WeakReference<>(entry));
-    if (sweeping == null) {
-      startSweeping();
+  private void timed(StoreEntry entry, StoreEntry replaced) {
+    if (timers != null && entry != null && entry.expireAt() != StoreEntry.ETERNAL) {
+      timers.written(entry, replaced);
     }
   }
 
-  private synchronized void startSweeping() {
-    if (sweeping == null) {
-      sweeping = SWEEPER.scheduleWithFixedDelay(this::sweep, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-    }
+  /** The timers of entries with their own time to live, {@code null} if Caffeine keeps them (for tests). */
+  TtlTimers timers() {
+    return timers;
   }
 
-  /** Drops the timed entries whose time (and grace) has passed; forgets the ones replaced or gone. */
-  private void sweep() {
-    try {
-      long now = System.currentTimeMillis();
-      for (java.util.Iterator<java.lang.ref.WeakReference<StoreEntry>> it = timed.iterator(); it.hasNext();) {
-        StoreEntry e = it.next().get();
-        if (e == null || cache.policy().getIfPresentQuietly(e.key()) != e) {
-          it.remove(); // replaced or removed: its successor has a timer of its own if it needs one
-        } else if (e.expireAt() + GRACE_MILLIS <= now) {
-          it.remove();
-          if (map.remove(e.key(), e)) {
-            listener.expired(e);
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(MemoryStore.class).warn("Sweeping expired entries failed", e);
-    }
+  /** The entry under {@code key}, read without counting as an access. */
+  StoreEntry quietly(Object key) {
+    return cache.policy().getIfPresentQuietly(key);
   }
 
-  /** One daemon thread sweeps every memory store that holds entries with their own time to live. */
-  private static final java.util.concurrent.ScheduledExecutorService SWEEPER =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-          io.jadugar.jcache.store.DaemonThreads.named("jadugar-ttl-sweeper"));
+  /**
+   * Drops {@code entry}, whose time (and grace) has passed, and reports it; false if it was
+   * replaced or removed meanwhile.
+   */
+  boolean expire(StoreEntry entry) {
+    if (map.remove(entry.key(), entry)) {
+      listener.expired(entry);
+      return true;
+    }
+    return false;
+  }
 
   @Override
   public boolean remove(StoreEntry expected) {
@@ -280,7 +267,7 @@ final class MemoryStore implements Store {
   @Override
   public StoreEntry compute(Object key, UnaryOperator<StoreEntry> function) {
     StoreEntry after = map.compute(key, (k, current) -> function.apply(current));
-    dropOnTime(after); // an entry left as it was gets a second timer: only one of them removes it
+    timed(after, null); // an entry left as it was is handed over again: it keeps its one timer
     return after;
   }
 
@@ -307,11 +294,9 @@ final class MemoryStore implements Store {
 
   @Override
   public void close() {
-    java.util.concurrent.ScheduledFuture<?> s = sweeping;
-    if (s != null) {
-      s.cancel(false);
+    if (timers != null) {
+      timers.close();
     }
-    timed.clear();
     cache.invalidateAll();
     cache.cleanUp();
     onClose.run();

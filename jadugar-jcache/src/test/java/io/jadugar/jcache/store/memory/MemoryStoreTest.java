@@ -3,6 +3,8 @@ package io.jadugar.jcache.store.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jadugar.jcache.EntryOptions;
+import io.jadugar.jcache.JadugarCache;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -158,5 +160,65 @@ class MemoryStoreTest {
     }
     long total = c.get("k0") + c.get("k1") + c.get("k2");
     assertEquals((long) threads * perThread, total);
+  }
+
+  /** Whether the store itself (not only the engine's read) no longer holds {@code key}, within 10 s. */
+  private static boolean droppedByTheStore(io.jadugar.jcache.spi.Store raw, Object key) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (raw.get(key) != null) {
+      if (System.currentTimeMillis() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  @Test
+  void anOwnTimeToLiveRewrittenLaterOrShorterIsDroppedOnTimeInAnEternalCache() throws Exception {
+    // no expiry policy: Caffeine keeps no timers, the store's own timers (one per key) do the work
+    JadugarCache<String, String> c = manager.createCache("own-ttl", new JadugarConfiguration<String, String>()
+        .setTypes(String.class, String.class)).unwrap(JadugarCache.class);
+    io.jadugar.jcache.spi.Store raw = c.unwrap(io.jadugar.jcache.spi.Store.class);
+    // a later time to live over an earlier one is not handed to the timers: the key's timer finds it
+    c.put("later", "1", EntryOptions.ttl(java.time.Duration.ofMillis(200)));
+    c.put("later", "2", EntryOptions.ttl(java.time.Duration.ofMillis(1_500)));
+    // a shorter one is
+    c.put("shorter", "1", EntryOptions.ttl(java.time.Duration.ofHours(1)));
+    c.put("shorter", "2", EntryOptions.ttl(java.time.Duration.ofMillis(200)));
+    // an eternal write over a timed one stays
+    c.put("eternal", "1", EntryOptions.ttl(java.time.Duration.ofMillis(200)));
+    c.put("eternal", "2");
+    long start = System.currentTimeMillis();
+    assertTrue(droppedByTheStore(raw, "shorter"), "the shorter time to live is enforced");
+    assertTrue(droppedByTheStore(raw, "later"), "the later time to live is enforced");
+    assertTrue(System.currentTimeMillis() - start >= 1_500, "not before its time");
+    assertEquals("2", c.get("eternal"));
+  }
+
+  @Test
+  void timersOfKeysGoneFromTheStoreArePrunedAndTheOthersStillFire() throws Exception {
+    JadugarCache<Integer, String> c = manager.createCache("own-ttl-pruned", new JadugarConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class)).unwrap(JadugarCache.class);
+    MemoryStore raw = (MemoryStore) c.unwrap(io.jadugar.jcache.spi.Store.class);
+    // thousands of keys with a long time to live, removed at once: their timers must not pile up
+    // (above 1,024 the timers of keys gone from the store are pruned), nor take the live ones along
+    for (int i = 0; i < 5_000; i++) {
+      c.put(i, "v", EntryOptions.ttl(java.time.Duration.ofHours(1)));
+      c.remove(i);
+    }
+    for (int i = -10; i < 0; i++) {
+      c.put(i, "short", EntryOptions.ttl(java.time.Duration.ofMillis(500)));
+    }
+    for (int i = 5_000; i < 10_000; i++) {
+      c.put(i, "v", EntryOptions.ttl(java.time.Duration.ofHours(1)));
+      c.remove(i);
+    }
+    Thread.sleep(5 * TtlTimers.DRAIN_MILLIS);
+    int timers = raw.timers().size();
+    assertTrue(timers <= 2_048, timers + " timers for 10 timed keys");
+    for (int i = -10; i < 0; i++) {
+      assertTrue(droppedByTheStore(raw, i), "key " + i + " dropped on time");
+    }
   }
 }
