@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A key in a bytes store: its encoded bytes, with value equality. The bytes are not copied; nobody
- * may change them.
+ * A key in a bytes store: its encoded bytes, with value equality, ordered by its bytes (unsigned),
+ * the same order in every JVM. The bytes are not copied; nobody may change them.
  */
-public final class BinaryKey {
+public final class BinaryKey implements Comparable<BinaryKey> {
 
   private final byte[] bytes;
   private final int hash;
@@ -27,6 +27,11 @@ public final class BinaryKey {
   public boolean equals(Object o) {
     return o instanceof BinaryKey && hash == ((BinaryKey) o).hash
         && Arrays.equals(bytes, ((BinaryKey) o).bytes);
+  }
+
+  @Override
+  public int compareTo(BinaryKey other) {
+    return Arrays.compareUnsigned(bytes, other.bytes);
   }
 
   @Override

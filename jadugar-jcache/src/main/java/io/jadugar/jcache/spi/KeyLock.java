@@ -16,4 +16,26 @@ public interface KeyLock extends AutoCloseable {
    */
   @Override
   void close();
+
+  /**
+   * Closes the first {@code n} of {@code locks}, last taken first. A failure is added to
+   * {@code cause} if there is one, else thrown after the others are closed.
+   */
+  static void closeAll(KeyLock[] locks, int n, RuntimeException cause) {
+    RuntimeException failure = cause;
+    for (int i = n - 1; i >= 0; i--) {
+      try {
+        locks[i].close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (cause == null && failure != null) {
+      throw failure;
+    }
+  }
 }

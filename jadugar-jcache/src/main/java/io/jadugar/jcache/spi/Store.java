@@ -160,8 +160,8 @@ public interface Store extends AutoCloseable {
   /**
    * Whether {@link #compute} calls its function exactly once per call (a native atomic compute). If
    * not (the default compare-and-set loop), a function with side effects, such as calling a
-   * {@code CacheWriter}, may run for attempts that never commit; the engine then takes
-   * {@link #lock} around the read, the writer call and the commit instead.
+   * {@code CacheWriter}, may run for attempts that never commit; the engine's {@link #lock} around
+   * the read, the writer call and the commit is what keeps them to one.
    */
   default boolean computesOnce() {
     return false;
@@ -176,8 +176,10 @@ public interface Store extends AutoCloseable {
    * taken in a bounded time. Changes made without the lock (by an operation that does not take it)
    * are not held back.
    *
-   * <p>A store whose compute runs its function once needs no lock: by default it gets
-   * {@link KeyLock#NONE}. A store whose compute may retry must implement this.
+   * <p>The engine takes it around every compute that calls a writer. A store whose compute runs its
+   * function once and waits for the locks {@link #lockAll} takes needs nothing more: by default it
+   * gets {@link KeyLock#NONE}. A store whose compute may retry, or does not wait for those locks,
+   * must implement this.
    */
   default KeyLock lock(Object key) {
     if (computesOnce()) {
@@ -185,6 +187,34 @@ public interface Store extends AutoCloseable {
     }
     throw new UnsupportedOperationException(getClass().getName() + " computes by retrying and has no key lock: "
         + "it cannot give a CacheWriter each committed change exactly once");
+  }
+
+  /**
+   * Takes the locks of all of {@code keys} for the calling thread, as {@link #lock} takes one, in
+   * one order in every JVM, so that two batches sharing keys never wait for each other in a circle;
+   * closing the result releases them all. While they are held, no other holder of one of these
+   * locks, and no {@link #compute} run under one, touches those keys: a batch's writer call and its
+   * commit happen in one order per key with every single-key operation.
+   *
+   * <p>By default each key's {@link #lock} in the order of its bytes (a remote store's keys are
+   * {@link BinaryKey}s). A store whose {@link #lock} holds nothing (its compute runs once) must
+   * override this with locks its compute waits for.
+   */
+  default KeyLock lockAll(Collection<?> keys) {
+    Object[] sorted = keys.toArray();
+    java.util.Arrays.sort(sorted);
+    KeyLock[] held = new KeyLock[sorted.length];
+    int n = 0;
+    try {
+      for (; n < sorted.length; n++) {
+        held[n] = lock(sorted[n]);
+      }
+    } catch (RuntimeException e) {
+      KeyLock.closeAll(held, n, e);
+      throw e;
+    }
+    int count = n;
+    return () -> KeyLock.closeAll(held, count, null);
   }
 
   // ---------------------------------------------------------------- health (vendor API)

@@ -7,19 +7,24 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import javax.cache.Cache;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.MutableEntry;
 
 /**
  * One JVM's share of the exactly-once test: threads doing random {@code put}, {@code putIfAbsent},
- * {@code replace} (plain and conditional), {@code remove} (plain and conditional) and
- * {@code invoke} on {@link #KEYS} keys, counting per key the calls that committed a change and the
+ * {@code replace} (plain and conditional), {@code remove} (plain and conditional), {@code invoke},
+ * and in {@link #run} also {@code putAll} and {@code removeAll}, on {@link #KEYS} keys, counting per key the calls that committed a change and the
  * writer calls they owe. The two differ by one thing only: JSR-107 has {@code remove(key)} tell the
  * writer even when the cache held nothing (the database may hold it), a delete with no change. Every
  * value written is unique to its JVM and operation, so a replayed log can be matched exactly.
@@ -69,6 +74,10 @@ final class Workload {
     Threads.runAll(threads, "an operation failed", t -> {
       Random random = new Random(seed * 31 + t);
       for (int i = 0; i < opsPerThread; i++) {
+        if (random.nextInt(OPS.length + 2) >= OPS.length) {
+          batch(cache, random, () -> jvm * 10_000_000 + values.incrementAndGet(), committed, owed);
+          continue;
+        }
         int k = random.nextInt(KEYS);
         int value = jvm * 10_000_000 + values.incrementAndGet();
         int did = once(cache, key(k), value, random.nextInt(OPS.length), random);
@@ -86,6 +95,36 @@ final class Workload {
       out[1][k] = owed.get(k);
     }
     return out;
+  }
+
+  /**
+   * A {@code putAll} or a {@code removeAll} of two to four distinct keys. Every key of a putAll
+   * commits a change; JSR-107 has removeAll tell the writer of every key it names, whether or not the
+   * cache held it, so those are owed but not counted as committed.
+   */
+  private static void batch(Cache<String, Integer> cache, Random random, IntSupplier values,
+      AtomicLongArray committed, AtomicLongArray owed) {
+    int size = 2 + random.nextInt(3);
+    Set<Integer> ks = new LinkedHashSet<>();
+    while (ks.size() < size) {
+      ks.add(random.nextInt(KEYS));
+    }
+    if (random.nextBoolean()) {
+      Map<String, Integer> entries = new LinkedHashMap<>();
+      for (int k : ks) {
+        entries.put(key(k), values.getAsInt());
+      }
+      cache.putAll(entries);
+      ks.forEach(k -> {
+        committed.incrementAndGet(k);
+        owed.incrementAndGet(k);
+      });
+    } else {
+      Set<String> names = new LinkedHashSet<>();
+      ks.forEach(k -> names.add(key(k)));
+      cache.removeAll(names);
+      ks.forEach(owed::incrementAndGet);
+    }
   }
 
   /**

@@ -35,8 +35,6 @@ public final class CacheCore<K, V> {
   public final boolean eternal;
   /** Whether the policy can change an entry's expiry on access: the constant policies cannot. */
   public final boolean accessExpiry;
-  /** Whether the store's compute runs its function once: then the writer needs no key lock. */
-  public final boolean computesOnce;
   /** The loader, or null. */
   public final CacheLoader<K, V> loader;
   /** The writer if the cache writes through, else null. */
@@ -62,7 +60,6 @@ public final class CacheCore<K, V> {
     this.expiry = expiry;
     this.eternal = eternal;
     this.accessExpiry = accessExpiry;
-    this.computesOnce = store.computesOnce();
     this.loader = loader;
     this.writer = writer;
     this.readThrough = readThrough;

@@ -9,6 +9,7 @@ import io.jadugar.jcache.engine.core.Expiries;
 import io.jadugar.jcache.engine.core.Outcome;
 import io.jadugar.jcache.engine.core.Presence;
 import io.jadugar.jcache.engine.core.Reports;
+import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.StoreEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +25,9 @@ import javax.cache.integration.CacheWriterException;
 
 /**
  * putAll and removeAll: one batch call to the writer and one to the store (one round trip on a
- * remote store where nothing needs the entries they replace), then each entry's events.
+ * remote store where nothing needs the entries they replace), then each entry's events. With a
+ * writer, both calls run under the locks of the batch's keys, so that each key's writer call and
+ * commit keep their order with every other operation's.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -49,44 +52,65 @@ public final class BatchWrites<K, V> {
     this.reports = reports;
   }
 
-  /** putAll of {@code n} checked keys and values, with the entries' own options. */
+  /**
+   * putAll of {@code n} checked keys and values, with the entries' own options. With a writer, the
+   * writer call and the store's writes happen under the keys' locks.
+   */
   @SuppressWarnings("unchecked")
   public void putAll(Object[] keys, Object[] values, int n, EntryOptions options) {
     long start = core.start();
-    CacheWriterException writeFailure = null;
-    if (core.writer != null) {
-      List<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        entries.add(new CacheEntry<>((K) keys[i], (V) values[i]));
-      }
-      try {
-        core.writer.writeAll(entries);
-      } catch (Exception e) {
-        writeFailure = writer.failure(e);
-        // what the writer left in the collection was not written: keep it out of the cache too
-        Set<Object> notWritten = new HashSet<>();
-        for (Cache.Entry<? extends K, ? extends V> left : entries) {
-          notWritten.add(left.getKey());
-        }
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-          if (!notWritten.contains(keys[i])) {
-            keys[kept] = keys[i];
-            values[kept++] = values[i];
-          }
-        }
-        n = kept;
-      }
-    }
     Object[] storeKeys = new Object[n];
     for (int i = 0; i < n; i++) {
       storeKeys[i] = core.codec.encodeKey(keys[i]);
     }
+    try (KeyLock lock = writer.lockAll(Arrays.asList(storeKeys))) {
+      CacheWriterException writeFailure = null;
+      if (core.writer != null) {
+        List<Cache.Entry<? extends K, ? extends V>> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          entries.add(new CacheEntry<>((K) keys[i], (V) values[i]));
+        }
+        try {
+          core.writer.writeAll(entries);
+        } catch (Exception e) {
+          writeFailure = writer.failure(e);
+          // what the writer left in the collection was not written: keep it out of the cache too
+          Set<Object> notWritten = new HashSet<>();
+          for (Cache.Entry<? extends K, ? extends V> left : entries) {
+            notWritten.add(left.getKey());
+          }
+          int kept = 0;
+          for (int i = 0; i < n; i++) {
+            if (!notWritten.contains(keys[i])) {
+              keys[kept] = keys[i];
+              values[kept] = values[i];
+              storeKeys[kept++] = storeKeys[i];
+            }
+          }
+          n = kept;
+        }
+      }
+      try {
+        write(keys, values, storeKeys, n, options, start);
+      } catch (RuntimeException e) {
+        writer.storeFailed(Arrays.asList(storeKeys).subList(0, n), e);
+        throw e;
+      }
+      if (writeFailure != null) {
+        throw writeFailure;
+      }
+    }
+  }
+
+  /** The store's side of putAll: the first {@code n} entries, then their events. */
+  @SuppressWarnings("unchecked")
+  private void write(Object[] keys, Object[] values, Object[] storeKeys, int n, EntryOptions options, long start) {
     // the current entries matter only for events and for an expiry policy that tells creation
     // from update; without either, a remote store writes the batch in one round trip
     boolean needsCurrent = core.events.hasListeners(EventType.CREATED) || core.events.hasListeners(EventType.UPDATED)
         || core.events.hasListeners(EventType.EXPIRED) || (!core.eternal && options.ttl() == null);
-    Map<Object, StoreEntry> existing = needsCurrent && n > 0 ? core.store.getAll(Arrays.asList(storeKeys)) : Map.of();
+    Map<Object, StoreEntry> existing = needsCurrent && n > 0
+        ? core.store.getAll(Arrays.asList(storeKeys).subList(0, n)) : Map.of();
     long now = core.clock.millis();
     List<StoreEntry> writes = new ArrayList<>(n);
     // what each key held, sorted as every other operation sorts it, and whether it was written
@@ -136,9 +160,6 @@ public final class BatchWrites<K, V> {
         core.events.publish(EventType.UPDATED, key, (V) values[i], presence.liveValue(o));
       }
     }
-    if (writeFailure != null) {
-      throw writeFailure;
-    }
   }
 
   /** removeAll of {@code keys}. */
@@ -176,7 +197,14 @@ public final class BatchWrites<K, V> {
     removeAll(byStoreKey);
   }
 
+  /** With a writer, the writer call and the store's removals happen under the keys' locks. */
   private void removeAll(Map<Object, K> byStoreKey) {
+    try (KeyLock lock = writer.lockAll(byStoreKey.keySet())) {
+      removeAllLocked(byStoreKey);
+    }
+  }
+
+  private void removeAllLocked(Map<Object, K> byStoreKey) {
     long start = core.start();
     CacheWriterException writeFailure = null;
     if (core.writer != null && !byStoreKey.isEmpty()) {
@@ -189,7 +217,13 @@ public final class BatchWrites<K, V> {
         byStoreKey.values().removeAll(toDelete);
       }
     }
-    Map<Object, StoreEntry> removed = core.store.removeAll(byStoreKey.keySet());
+    Map<Object, StoreEntry> removed;
+    try {
+      removed = core.store.removeAll(byStoreKey.keySet());
+    } catch (RuntimeException e) {
+      writer.storeFailed(new ArrayList<>(byStoreKey.keySet()), e);
+      throw e;
+    }
     int live = 0;
     if (core.counting() || core.events.hasListeners()) {
       // a removal of what was present: an expired entry is reported as such, a corrupt one counted

@@ -5,6 +5,8 @@ import io.jadugar.jcache.engine.core.CacheCore;
 import io.jadugar.jcache.engine.core.Outcome;
 import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.StoreEntry;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -63,9 +65,9 @@ public final class WriterCalls<K, V> {
   }
 
   /**
-   * Runs a compute that may tell the writer. On a store whose compute may retry, it runs under the
-   * key's lock (across JVMs), so that no other writing operation's attempt interleaves with it.
-   * Without a writer, or on a store that computes once, it is the plain compute: nothing to pay.
+   * Runs a compute that may tell the writer, under the key's lock ({@link io.jadugar.jcache.spi.Store#lock}:
+   * across JVMs on a remote store), so that no other writing operation's attempt, and no batch
+   * holding the key, interleaves with it. Without a writer it is the plain compute: nothing to pay.
    *
    * <p>If the store fails after the writer heard of the change (a server lost mid-commit), the
    * writer's side may be newer than the cache's: the entry is dropped rather than left stale, and
@@ -79,23 +81,48 @@ public final class WriterCalls<K, V> {
     if (!unsettled.isEmpty()) {
       settle();
     }
-    try (KeyLock lock = core.computesOnce ? KeyLock.NONE : core.store.lock(storeKey)) {
+    try (KeyLock lock = core.store.lock(storeKey)) {
       try {
         core.store.compute(storeKey, function);
       } catch (RuntimeException e) {
         if (o.sentToWriter != null) {
-          drop(storeKey, e);
+          drop(List.of(storeKey), e);
         }
         throw e;
       }
     }
   }
 
-  private void drop(Object storeKey, RuntimeException cause) {
+  /**
+   * With a writer, the locks of all of {@code storeKeys} ({@link io.jadugar.jcache.spi.Store#lockAll}),
+   * for a batch that tells the writer and then writes the store: each key's writer call and commit
+   * then keep their order with every single-key operation's. Without a writer, nothing is held.
+   */
+  public KeyLock lockAll(Collection<?> storeKeys) {
+    if (core.writer == null) {
+      return KeyLock.NONE;
+    }
+    if (!unsettled.isEmpty()) {
+      settle();
+    }
+    return core.store.lockAll(storeKeys);
+  }
+
+  /**
+   * The store failed with {@code cause} while writing {@code storeKeys} after the writer heard of
+   * them: they are dropped as in {@link #compute}.
+   */
+  public void storeFailed(Collection<?> storeKeys, RuntimeException cause) {
+    if (core.writer != null && !storeKeys.isEmpty()) {
+      drop(storeKeys, cause);
+    }
+  }
+
+  private void drop(Collection<?> storeKeys, RuntimeException cause) {
     try {
-      core.store.remove(storeKey);
+      core.store.removeAll(storeKeys);
     } catch (RuntimeException e) {
-      unsettled.add(storeKey);
+      unsettled.addAll(storeKeys);
       cause.addSuppressed(e);
       LOG.warn("Cache {}: the writer has a change the store may not hold, and the store could not drop the "
           + "entry now; it is dropped before this cache's next write", core.name);

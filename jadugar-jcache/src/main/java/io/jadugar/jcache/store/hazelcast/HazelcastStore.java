@@ -13,6 +13,7 @@ import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import io.jadugar.jcache.configuration.CoreSettings;
 import io.jadugar.jcache.health.HealthReport;
 import io.jadugar.jcache.spi.BinaryKey;
+import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.OutcomeUnknownException;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
@@ -444,6 +445,47 @@ final class HazelcastStore implements Store {
   @Override
   public boolean computesOnce() {
     return true;
+  }
+
+  /**
+   * The keys' {@code IMap} locks, in the order of their bytes: {@link #compute} waits for them, so a
+   * single-key operation needs no lock of its own ({@link #lock} holds nothing) while a batch holds
+   * these.
+   */
+  @Override
+  public KeyLock lockAll(Collection<?> keys) {
+    IMap<Object, Object> m;
+    try {
+      m = map();
+    } catch (RuntimeException e) {
+      throw fault("lock", e);
+    }
+    BinaryKey[] sorted = keys.toArray(new BinaryKey[0]);
+    Arrays.sort(sorted);
+    int[] extraHolds = new int[sorted.length];
+    int n = 0;
+    try {
+      for (; n < sorted.length; n++) {
+        extraHolds[n] = lock(m, sorted[n].bytes());
+      }
+    } catch (RuntimeException e) {
+      unlockAll(m, sorted, extraHolds, n);
+      throw e;
+    }
+    int held = n;
+    boolean[] closed = {false};
+    return () -> {
+      if (!closed[0]) {
+        closed[0] = true;
+        unlockAll(m, sorted, extraHolds, held);
+      }
+    };
+  }
+
+  private void unlockAll(IMap<Object, Object> m, BinaryKey[] keys, int[] extraHolds, int n) {
+    for (int i = n - 1; i >= 0; i--) {
+      unlock(m, keys[i].bytes(), extraHolds[i]);
+    }
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.jadugar.jcache.configuration.ConfigurationException;
 import io.jadugar.jcache.configuration.Settings;
 import io.jadugar.jcache.health.HealthReport;
 import io.jadugar.jcache.health.HealthStatus;
+import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
@@ -52,6 +53,8 @@ final class MemoryStore implements Store {
    * expires entries), else {@code null}: see {@link #timed}.
    */
   private final TtlTimers timers;
+  /** The key locks, made when a cache with a writer first asks for one. */
+  private volatile StripedLocks locks;
   /** Runs once when the store closes: the client forgets it. */
   private volatile Runnable onClose = () -> {};
 
@@ -271,10 +274,38 @@ final class MemoryStore implements Store {
     return after;
   }
 
-  /** Caffeine's compute runs the function once, under its own lock of the key: no key lock needed. */
+  /** Caffeine's compute runs the function once, under its own lock of the key. */
   @Override
   public boolean computesOnce() {
     return true;
+  }
+
+  /**
+   * A lock of this JVM: Caffeine's own is held only inside one key's compute, and a batch with a
+   * writer must hold back single-key computes while it writes several keys.
+   */
+  @Override
+  public KeyLock lock(Object key) {
+    return locks().lock(key);
+  }
+
+  @Override
+  public KeyLock lockAll(Collection<?> keys) {
+    return locks().lockAll(keys);
+  }
+
+  private StripedLocks locks() {
+    StripedLocks l = locks;
+    if (l == null) {
+      synchronized (this) {
+        l = locks;
+        if (l == null) {
+          l = new StripedLocks();
+          locks = l;
+        }
+      }
+    }
+    return l;
   }
 
   @Override
