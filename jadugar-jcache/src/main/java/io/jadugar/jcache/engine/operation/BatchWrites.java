@@ -111,8 +111,10 @@ public final class BatchWrites<K, V> {
         || core.events.hasListeners(EventType.EXPIRED) || (!core.eternal && options.ttl() == null);
     Map<Object, StoreEntry> existing = needsCurrent && n > 0
         ? core.store.getAll(Arrays.asList(storeKeys).subList(0, n)) : Map.of();
-    long now = core.clock.millis();
-    List<StoreEntry> writes = new ArrayList<>(n);
+    // no time is needed where every entry is written eternal (a clock read waits for every load in flight)
+    long now = core.eternal && options.ttl() == null ? 0L : core.clock.millis();
+    StoreEntry[] writes = new StoreEntry[n];
+    int w = 0;
     // what each key held, sorted as every other operation sorts it, and whether it was written
     Outcome[] found = existing.isEmpty() ? null : new Outcome[n];
     boolean[] written = new boolean[n];
@@ -133,16 +135,18 @@ public final class BatchWrites<K, V> {
         continue;
       }
       written[i] = true;
-      writes.add(new StoreEntry(storeKeys[i], core.encodeValue(values[i], options), expireAt));
+      writes[w++] = new StoreEntry(storeKeys[i], core.encodeValue(values[i], options), expireAt);
     }
-    core.store.putAll(writes);
+    core.store.putAll(Arrays.asList(w == n ? writes : Arrays.copyOf(writes, w)));
     if (!dropped.isEmpty()) {
       core.store.removeAll(dropped);
     }
-    if (core.counting() && !writes.isEmpty()) {
-      completion.put(writes.size(), start);
+    if (core.counting() && w > 0) {
+      completion.put(w, start);
     }
-    for (int i = 0; i < n; i++) {
+    // with nothing found (expired, corrupt, updated) there is only a creation per key to report
+    boolean report = found != null || core.events.hasListeners(EventType.CREATED);
+    for (int i = 0; report && i < n; i++) {
       Outcome o = found == null ? null : found[i];
       K key = (K) keys[i];
       if (!written[i]) {
