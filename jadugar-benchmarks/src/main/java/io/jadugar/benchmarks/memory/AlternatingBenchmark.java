@@ -100,7 +100,7 @@ public class AlternatingBenchmark {
           CreatedExpiryPolicy.factoryOf(javax.cache.expiry.Duration.ONE_HOUR));
     }
     CacheManager manager = Caching.getCachingProvider(provider.providerClass())
-        .getCacheManager(URI.create("alternating:" + n), AlternatingBenchmark.class.getClassLoader());
+        .getCacheManager(URI.create("alternating" + n), AlternatingBenchmark.class.getClassLoader());
     Cache<Integer, Payload> cache = manager.createCache("bench" + n, c);
     return new JCacheTarget(manager, cache);
   }

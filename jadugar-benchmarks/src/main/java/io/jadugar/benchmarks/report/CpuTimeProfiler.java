@@ -1,8 +1,12 @@
 package io.jadugar.benchmarks.report;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -16,16 +20,45 @@ import org.openjdk.jmh.results.ScalarResult;
  * collector, Caffeine's maintenance and any sweeper count too. On a machine shared with other jobs
  * a throughput score moves with their load; this cost per operation moves much less. Use it beside
  * the score, never instead of it: {@code -prof io.jadugar.benchmarks.report.CpuTimeProfiler}.
- * {@code cpu.worker.ns/op} is the part of it spent in the threads that call the benchmark.
+ * {@code cpu.worker.ns/op} is the part of it spent in the threads that call the benchmark. With
+ * {@code -jvmArgsAppend -Dbench.cpu.threads=true} each iteration also prints the CPU time per
+ * operation of every Java thread by name (Caffeine's maintenance runs in
+ * {@code ForkJoinPool.commonPool}), and of the JVM's own native threads together (collector,
+ * compilers).
  */
 public final class CpuTimeProfiler implements InternalProfiler {
 
+  private static final boolean BY_THREAD = Boolean.getBoolean("bench.cpu.threads");
+
   private long cpuBefore;
-  private long workersBefore;
+  private Map<String, Long> threadsBefore;
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /** The CPU time of each live Java thread so far, by name with its digits folded into {@code #}. */
+  private static Map<String, Long> threadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byName = new TreeMap<>();
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null) {
+        long cpu = threads.getThreadCpuTime(t.getThreadId());
+        byName.merge(t.getThreadName().replaceAll("[0-9]+", "#"), Math.max(0, cpu), Long::sum);
+      }
+    }
+    return byName;
+  }
+
+  private static long workers(Map<String, Long> byName) {
+    long sum = 0;
+    for (Map.Entry<String, Long> e : byName.entrySet()) {
+      if (e.getKey().contains("jmh-worker")) {
+        sum += e.getValue();
+      }
+    }
+    return sum;
   }
 
   @Override
@@ -33,22 +66,9 @@ public final class CpuTimeProfiler implements InternalProfiler {
     return "CPU time of the whole benchmark JVM (all threads, GC included) per operation";
   }
 
-  /** The CPU time of JMH's worker threads, the ones that call the benchmark method. */
-  private static long workerCpuNanos() {
-    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long sum = 0;
-    for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (t != null && t.getThreadName().contains("jmh-worker")) {
-        long cpu = threads.getThreadCpuTime(t.getThreadId());
-        sum += Math.max(0, cpu);
-      }
-    }
-    return sum;
-  }
-
   @Override
   public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
-    workersBefore = workerCpuNanos();
+    threadsBefore = threadCpuNanos();
     cpuBefore = processCpuNanos();
   }
 
@@ -56,9 +76,26 @@ public final class CpuTimeProfiler implements InternalProfiler {
   public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
       IterationParams iterationParams, IterationResult result) {
     long cpu = processCpuNanos() - cpuBefore;
-    long workers = workerCpuNanos() - workersBefore;
+    Map<String, Long> threadsAfter = threadCpuNanos();
     long ops = result.getMetadata().getAllOps();
-    return ops == 0 ? List.of() : List.of(
+    if (ops == 0) {
+      return List.of();
+    }
+    long workers = workers(threadsAfter) - workers(threadsBefore);
+    if (BY_THREAD) {
+      StringBuilder line = new StringBuilder("  CPU ns/op by thread:");
+      long java = 0;
+      for (Map.Entry<String, Long> e : threadsAfter.entrySet()) {
+        long spent = e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L);
+        java += spent;
+        if (spent / ops > 0) {
+          line.append(' ').append(e.getKey()).append('=').append(spent / ops);
+        }
+      }
+      line.append("; native threads (GC, JIT)=").append(Math.max(0, cpu - java) / ops);
+      System.out.println(line);
+    }
+    return List.of(
         new ScalarResult("cpu.ns/op", (double) cpu / ops, "ns/op", AggregationPolicy.AVG),
         new ScalarResult("cpu.worker.ns/op", (double) workers / ops, "ns/op", AggregationPolicy.AVG));
   }
