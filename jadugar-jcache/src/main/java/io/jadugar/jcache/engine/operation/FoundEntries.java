@@ -11,17 +11,24 @@ import java.util.function.BiConsumer;
 
 /**
  * What a {@code getAll} found: its keys and values in two arrays, with an open-addressing index of
- * the keys, built once. Unmodifiable, as JSR-107 leaves the returned map (cache2k returns a view).
- * A {@code HashMap} of the same entries takes a node per entry: a third of the allocation of a
- * {@code getAll} of 100 and most of the work of building it.
+ * the keys built on the first lookup by key (a caller that only iterates never pays for it; it was
+ * a sixth of a getAll of 100 in a profile). Unmodifiable, as JSR-107 leaves the returned map
+ * (cache2k returns a view). A {@code HashMap} of the same entries takes a node per entry: a third of
+ * the allocation of a {@code getAll} of 100 and most of the work of building it.
  */
 final class FoundEntries<K, V> extends AbstractMap<K, V> {
+
+  /** Up to this many entries a lookup scans the keys: no index is worth building. */
+  private static final int SCAN = 8;
 
   private final Object[] keys;
   private final Object[] values;
   private final int size;
-  /** Position + 1 of the key whose hash lands here, 0 where empty; a power of two at least twice the size. */
-  private final int[] index;
+  /**
+   * Position + 1 of the key whose hash lands here, 0 where empty; a power of two at least twice the
+   * size. Built on the first lookup; volatile, so another thread that is handed the map sees it whole.
+   */
+  private volatile int[] index;
 
   /**
    * The first {@code size} of {@code keys} (distinct, non-null) to the first {@code size} of
@@ -31,17 +38,25 @@ final class FoundEntries<K, V> extends AbstractMap<K, V> {
     this.keys = keys;
     this.values = values;
     this.size = size;
-    int capacity = Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1;
-    int[] slots = new int[capacity];
-    int mask = capacity - 1;
-    for (int i = 0; i < size; i++) {
-      int slot = spread(keys[i].hashCode()) & mask;
-      while (slots[slot] != 0) {
-        slot = (slot + 1) & mask;
+  }
+
+  private int[] index() {
+    int[] slots = index;
+    if (slots == null) {
+      // two threads may both build it: the same array either way
+      int capacity = Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1;
+      slots = new int[capacity];
+      int mask = capacity - 1;
+      for (int i = 0; i < size; i++) {
+        int slot = spread(keys[i].hashCode()) & mask;
+        while (slots[slot] != 0) {
+          slot = (slot + 1) & mask;
+        }
+        slots[slot] = i + 1;
       }
-      slots[slot] = i + 1;
+      index = slots;
     }
-    this.index = slots;
+    return slots;
   }
 
   private static int spread(int h) {
@@ -52,9 +67,18 @@ final class FoundEntries<K, V> extends AbstractMap<K, V> {
     if (key == null) {
       return -1;
     }
-    int mask = index.length - 1;
+    if (size <= SCAN) {
+      for (int i = 0; i < size; i++) {
+        if (keys[i] == key || keys[i].equals(key)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    int[] slots = index();
+    int mask = slots.length - 1;
     for (int slot = spread(key.hashCode()) & mask;; slot = (slot + 1) & mask) {
-      int p = index[slot] - 1;
+      int p = slots[slot] - 1;
       if (p < 0) {
         return -1;
       }
