@@ -3,6 +3,9 @@ package io.jadugar.benchmarks.hazelcast;
 import com.hazelcast.cache.HazelcastCachingProvider;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.CacheConfig;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import io.jadugar.benchmarks.CacheTarget;
 import io.jadugar.benchmarks.JCacheTarget;
@@ -14,7 +17,6 @@ import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
-import javax.cache.configuration.MutableConfiguration;
 
 /**
  * The Hazelcast caches under test, all clients of the run's member, at their defaults otherwise (no
@@ -26,7 +28,7 @@ public enum HazelcastProvider {
   /** Jadugar's Hazelcast store in client mode, through a {@code hazelcast://} cache manager URI. */
   JADUGAR("jadugar") {
     @Override
-    public CacheTarget open() {
+    public CacheTarget open(int capacity) {
       Properties p = new Properties();
       p.setProperty("jadugar.hazelcast.cluster-name", cluster());
       CacheManager manager = Caching.getCachingProvider("io.jadugar.jcache.JadugarCachingProvider")
@@ -42,14 +44,18 @@ public enum HazelcastProvider {
   /** Hazelcast's own JCache provider in client mode, given the same kind of client. */
   HAZELCAST_JCACHE("hazelcast-jcache") {
     @Override
-    public CacheTarget open() {
+    public CacheTarget open(int capacity) {
       HazelcastInstance client = client();
       CacheManager manager = Caching.getCachingProvider(HazelcastCachingProvider.CLIENT_CACHING_PROVIDER)
           .getCacheManager(URI.create("hazelcast-bench"), HazelcastProvider.class.getClassLoader(),
               HazelcastCachingProvider.propertiesByInstanceItself(client));
-      Cache<Integer, Payload> cache = manager.createCache(CACHE, new MutableConfiguration<Integer, Payload>()
-          .setTypes(Integer.class, Payload.class)
-          .setStoreByValue(true));
+      // Hazelcast's JCache evicts beyond 10,000 entries by default (ENTRY_COUNT, LRU): the fill's 32,768
+      // would be cut to about 15,000 and most "hits" would miss. Bounded to the workloads' capacity instead,
+      // as every other cache of the benchmarks is (Hazelcast's count is per partition, approximately).
+      CacheConfig<Integer, Payload> config = new CacheConfig<Integer, Payload>()
+          .setEvictionConfig(new EvictionConfig().setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(capacity));
+      config.setTypes(Integer.class, Payload.class).setStoreByValue(true);
+      Cache<Integer, Payload> cache = manager.createCache(CACHE, config);
       return new ClientClosing(new JCacheTarget(manager, cache), client);
     }
   },
@@ -57,7 +63,7 @@ public enum HazelcastProvider {
   /** The ceiling: raw {@code IMap} calls ({@code get}, {@code set}, {@code getAll}, {@code putAll}). */
   HAZELCAST_NATIVE("hazelcast-native") {
     @Override
-    public CacheTarget open() {
+    public CacheTarget open(int capacity) {
       return new HazelcastNativeTarget(client());
     }
   };
@@ -86,8 +92,11 @@ public enum HazelcastProvider {
     throw new IllegalArgumentException("Unknown Hazelcast provider " + id);
   }
 
-  /** A fresh, empty cache of this provider on the run's member. */
-  public abstract CacheTarget open();
+  /**
+   * A fresh, empty cache of this provider on the run's member. Only Hazelcast's JCache is bounded to
+   * {@code capacity} (it evicts by default); Jadugar's store and the raw map hold every entry.
+   */
+  public abstract CacheTarget open(int capacity);
 
   static int port() {
     return RemoteServer.port("bench.hazelcast.port");

@@ -18,6 +18,6 @@ public class HazelcastStoreBenchmark extends RemoteStoreWorkloads {
 
   @Override
   protected CacheTarget open(int capacity) {
-    return HazelcastProvider.of(provider).open();
+    return HazelcastProvider.of(provider).open(capacity);
   }
 }

@@ -2,11 +2,15 @@ package io.jadugar.jcache.store.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
 import io.jadugar.jcache.store.DaemonThreads;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -93,14 +97,45 @@ final class HazelcastInstances {
       return Hazelcast.newHazelcastInstance(spec.memberConfig());
     }
     ClientConfig config = spec.clientConfig();
+    // the client starts in the background (see HazelcastSpec.clientConfig): wait here for its first
+    // connection, for the connect timeout only, so that it keeps reconnecting for good later
+    CountDownLatch connected = new CountDownLatch(1);
+    config.addListenerConfig(new ListenerConfig((LifecycleListener) e -> {
+      if (e.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
+        connected.countDown();
+      }
+    }));
+    HazelcastInstance client;
     try {
-      return HazelcastClient.newHazelcastClient(config);
+      client = HazelcastClient.newHazelcastClient(config);
     } catch (IllegalStateException e) {
       // "Unable to connect to any cluster.": name what was tried instead
       RuntimeException error = unreachable.get();
       error.initCause(e);
       throw error;
     }
+    boolean reached;
+    try {
+      reached = connected.await(spec.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reached = false;
+    }
+    if (!reached) {
+      shutdown(client);
+      throw unreachable.get();
+    }
+    try {
+      // what a client started in the foreground does before it returns (Hazelcast's internal API, no
+      // public one): connect to every member now, so that their backup acknowledgements reach it from
+      // the first write on; else a write can fail as indeterminate while those connections are opened
+      ((com.hazelcast.client.impl.connection.tcp.TcpClientConnectionManager)
+          ((com.hazelcast.client.impl.clientside.HazelcastClientProxy) client).client.getConnectionManager())
+          .tryConnectToAllClusterMembers(true);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("Could not connect to every member at once; Hazelcast connects in the background", e);
+    }
+    return client;
   }
 
   private static void shutdown(HazelcastInstance instance) {

@@ -89,8 +89,14 @@ record HazelcastSpec(boolean member, String clusterName, List<String> members, I
     if (members != null || configFile == null) {
       config.getNetworkConfig().setAddresses(new ArrayList<>(addresses()));
     }
+    // started in the background, the first connection awaited for connectTimeoutMs by HazelcastInstances:
+    // Hazelcast's own cluster-connect timeout would also end the reconnecting after the cluster was lost
+    // (the client shuts down for good), so it is left unbounded; while the cluster is away, operations
+    // fail at once (ASYNC) instead of waiting out the invocation timeout
+    config.getConnectionStrategyConfig().setAsyncStart(true)
+        .setReconnectMode(com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode.ASYNC);
     config.getConnectionStrategyConfig().getConnectionRetryConfig()
-        .setClusterConnectTimeoutMillis(connectTimeoutMs)
+        .setClusterConnectTimeoutMillis(-1)
         .setInitialBackoffMillis(100).setMaxBackoffMillis((int) Math.max(100, Math.min(2000, connectTimeoutMs / 4)));
     config.getNetworkConfig().setConnectionTimeout((int) Math.max(100, Math.min(Integer.MAX_VALUE, connectTimeoutMs)));
     return config;

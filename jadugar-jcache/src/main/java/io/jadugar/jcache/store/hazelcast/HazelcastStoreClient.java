@@ -153,6 +153,14 @@ final class HazelcastStoreClient implements StoreClient {
         for (String a : spec.addresses()) {
           states.down(a, null);
         }
+      } else if (e.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
+        // back (the same members, which send no membership event, or new ones on the same addresses)
+        for (String a : spec.addresses()) {
+          states.up(a);
+        }
+        for (Member m : hz.getCluster().getMembers()) {
+          states.up(address(m));
+        }
       }
     });
   }

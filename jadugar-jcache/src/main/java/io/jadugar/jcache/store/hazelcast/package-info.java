@@ -35,10 +35,29 @@
  * function is never run a second time, so no increment is applied twice or lost.
  * <h2>The rest</h2>
  * Expiry is Hazelcast's per-entry TTL (the expiry time plus a grace, so that a reader in that window
- * reports {@code EXPIRED}); {@code getAll} is {@code IMap.getAll}; {@code putAll} and {@code removeAll}
- * send one asynchronous operation per key before waiting for any ({@code IMap.putAll} can neither
- * carry a TTL per entry nor wait for a locked key); iteration is the map's paged iterator; clear is
+ * reports {@code EXPIRED}); {@code getAll} is one {@code IMap.getAll} call (Hazelcast groups it per
+ * partition from a client, per owner from a member); iteration is the map's paged iterator; clear is
  * {@code IMap.clear()} of the cache's own map. Listeners in other JVMs hear changes through an entry
  * listener on the map, and {@code EXPIRED} when Hazelcast drops an expired entry on its own.
+ * <h2>Why putAll and removeAll send one operation per key</h2>
+ * They send one asynchronous {@code set} (with the entry's own TTL) or {@code remove} per key, all
+ * before waiting for any, not one call per batch. A batch write must wait for the key locks a compute
+ * or {@code lockAll} holds, and keep each entry's TTL; measured on Hazelcast 5.7 against a real member,
+ * with another client's thread holding {@code IMap.lock(k)} ({@code HazelcastBatchOptionsTest}):
+ * <ul>
+ *   <li>{@code IMap.putAll}, {@code setAll} and {@code putAllAsync} change {@code k} at once, lock or
+ *   not, and take no TTL at all (the entries get the map's default);</li>
+ *   <li>{@code executeOnKeys} and {@code submitToKeys} with an entry processor that calls
+ *   {@code ExtendedMapEntry.setValue(value, ttl, unit)} keep each entry's TTL but change {@code k}
+ *   at once too; and members must have the processor's class: members without Jadugar's jar fail
+ *   it with a {@code ClassNotFoundException} ({@code HazelcastStoreTest}), which a client of a
+ *   user's cluster cannot rule out;</li>
+ *   <li>only per-key operations wait: {@code set}/{@code setAsync}, {@code remove}/{@code removeAsync},
+ *   {@code executeOnKey}.</li>
+ * </ul>
+ * A batch that ignored a lock would overwrite a compute between its read and its write (a lost
+ * increment), or land between a batch's writer call and its commit. {@code HazelcastStoreTest} holds a
+ * key in a compute and checks that another cache manager's {@code putAll} and {@code removeAll} change
+ * it only after the compute committed; with {@code putAll} made one {@code setAll}, it fails.
  */
 package io.jadugar.jcache.store.hazelcast;

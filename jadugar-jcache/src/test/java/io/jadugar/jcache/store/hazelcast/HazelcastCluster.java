@@ -68,7 +68,7 @@ public final class HazelcastCluster implements AutoCloseable {
     HazelcastCluster c = new HazelcastCluster(members, embedded, backupCount);
     try {
       for (int i = 0; i < members; i++) {
-        c.start(i);
+        c.start(i, i + 1);
       }
     } catch (IOException | RuntimeException e) {
       c.close();
@@ -115,7 +115,18 @@ public final class HazelcastCluster implements AutoCloseable {
     p.waitFor(10, TimeUnit.SECONDS);
   }
 
-  private void start(int i) throws IOException {
+  /**
+   * Starts member JVM {@code i} again, on its port and with its configuration, after {@link #kill};
+   * returns once it sees {@code members} members (itself included).
+   */
+  public void restart(int i, int members) throws IOException {
+    if (processes.get(i).isAlive()) {
+      throw new IllegalStateException("member JVM " + i + " is still running");
+    }
+    start(i, members);
+  }
+
+  private void start(int i, int expected) throws IOException {
     int port = ports.get(i);
     Path yaml = dir.resolve("member-" + port + ".yaml");
     List<Integer> all = new ArrayList<>(ports);
@@ -153,10 +164,13 @@ public final class HazelcastCluster implements AutoCloseable {
         "-Dhazelcast.config=" + yaml, "-Dhazelcast.phone.home.enabled=false", "-Djava.net.preferIPv4Stack=true",
         "-cp", hazelcastJar(), "com.hazelcast.core.server.HazelcastMemberStarter"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    processes.add(p);
+    if (i < processes.size()) {
+      processes.set(i, p); // a restart: closing the cluster ends the new process
+    } else {
+      processes.add(p);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-    Path log = dir.resolve("member-" + port + ".log");
-    int expected = i + 1;
+    Path log = dir.resolve("member-" + port + "-" + System.nanoTime() + ".log");
     CountDownLatch joined = new CountDownLatch(1);
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -22,12 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two client JVMs × 8 threads × 2,000 {@code invoke} increments on 10 keys against a real 3-member
- * cluster (backup count 1), and {@code kill -9} of one member's JVM in the middle: every counter ends
- * exact (no increment lost, none applied twice) and no entry is lost.
+ * Two JVMs × 8 threads × 2,000 {@code invoke} increments on 10 keys against a real 3-member cluster
+ * (backup count 1), and {@code kill -9} of one member's JVM in the middle: every counter ends exact (no
+ * increment lost, none applied twice) and no entry is lost. The other JVM is always a client; the
+ * test's JVM is a client of three member JVMs, or itself the third member beside two member JVMs.
  */
 class HazelcastMemberKillTest {
 
@@ -46,16 +48,28 @@ class HazelcastMemberKillTest {
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  @Test
-  void killingAMemberMidLoadLosesNoIncrementAndAppliesNoneTwice() throws Exception {
-    try (HazelcastCluster cluster = HazelcastCluster.launch(3)) {
+  @ParameterizedTest(name = "this JVM a {0}")
+  @ValueSource(strings = {"client", "member"})
+  void killingAMemberMidLoadLosesNoIncrementAndAppliesNoneTwice(String mode) throws Exception {
+    boolean member = mode.equals("member");
+    try (HazelcastCluster cluster = member ? HazelcastCluster.launch(2, 1, 1) : HazelcastCluster.launch(3)) {
       JadugarCachingProvider provider = new JadugarCachingProvider();
       Process other = null;
       try {
         Properties p = new Properties();
         p.setProperty("jadugar.hazelcast.cluster-name", cluster.clusterName());
-        CacheManager manager = provider.getCacheManager(URI.create("hazelcast://" + cluster.addresses()),
-            getClass().getClassLoader(), p);
+        if (member) {
+          p.setProperty("jadugar.hazelcast.mode", "member");
+          p.setProperty("jadugar.hazelcast.port", String.valueOf(cluster.embeddedPort(0)));
+        }
+        CacheManager manager = provider.getCacheManager(URI.create("hazelcast://"
+            + (member ? cluster.allAddresses() : cluster.addresses())), getClass().getClassLoader(), p);
+        if (member) {
+          // the embedded member is the third: the load must run on a 3-member cluster
+          com.hazelcast.core.HazelcastInstance here = com.hazelcast.core.Hazelcast.getAllHazelcastInstances().stream()
+              .filter(h -> h.getConfig().getClusterName().equals(cluster.clusterName())).findFirst().orElseThrow();
+          assertEquals(3, here.getCluster().getMembers().size());
+        }
         List<String> downs = new java.util.concurrent.CopyOnWriteArrayList<>();
         manager.unwrap(io.jadugar.jcache.JadugarManager.class).addStoreStateListener(
             new io.jadugar.jcache.spi.StoreStateListener() {
@@ -107,7 +121,8 @@ class HazelcastMemberKillTest {
         long killedAt = System.currentTimeMillis();
         long done = progress.get();
         cluster.kill(1);
-        System.out.println("killed member JVM 1 (port " + cluster.port(1) + ") after " + done + " increments here");
+        System.out.println("this JVM a " + mode + ": killed member JVM 1 (port " + cluster.port(1) + ") after " + done
+            + " increments here");
         here.join(TimeUnit.MINUTES.toMillis(3));
         long end = System.currentTimeMillis();
         String ran = null;

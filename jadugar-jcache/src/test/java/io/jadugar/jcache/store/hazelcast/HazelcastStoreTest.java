@@ -43,7 +43,8 @@ class HazelcastStoreTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = HazelcastCluster.launch(2, 1, 1);
+    // two ports for members of this JVM: one per test that embeds one (a member lingers 3 s after its manager)
+    cluster = HazelcastCluster.launch(2, 2, 1);
   }
 
   @AfterAll
@@ -71,6 +72,19 @@ class HazelcastStoreTest {
       p.setProperty(kv[i], kv[i + 1]);
     }
     return p;
+  }
+
+  /**
+   * Shuts this JVM's members of the cluster down now (gracefully: their partitions move first), not
+   * when their linger ends during the next test, where a write whose backup was on a leaving member
+   * fails as indeterminate.
+   */
+  private static void shutDownMembersOfThisJvm() {
+    for (HazelcastInstance h : com.hazelcast.core.Hazelcast.getAllHazelcastInstances()) {
+      if (h.getConfig().getClusterName().equals(cluster.clusterName())) {
+        h.shutdown();
+      }
+    }
   }
 
   private HazelcastInstance rawClient() {
@@ -219,7 +233,8 @@ class HazelcastStoreTest {
     try {
       CacheManager member = memberProvider.getCacheManager(URI.create("jadugar:member"), getClass().getClassLoader(),
           props("jadugar.store", "hazelcast", "jadugar.hazelcast.mode", "member",
-              "jadugar.hazelcast.members", cluster.allAddresses(), "jadugar.hazelcast.port",
+              "jadugar.hazelcast.members", cluster.addresses() + ",127.0.0.1:" + cluster.embeddedPort(0),
+              "jadugar.hazelcast.port",
               String.valueOf(cluster.embeddedPort(0)), "jadugar.hazelcast.cluster-name", cluster.clusterName(),
               "jadugar.prefix", "t:"));
       Cache<String, String> viaMember = member.createCache("shared",
@@ -237,6 +252,119 @@ class HazelcastStoreTest {
       assertEquals(3, health.servers().size(), health.toString());
     } finally {
       memberProvider.close();
+      shutDownMembersOfThisJvm();
+    }
+  }
+
+  @Test
+  void anEmbeddedMemberIsBuiltFromAUsersOwnMemberConfigurationFile() throws Exception {
+    java.nio.file.Path yaml = java.nio.file.Files.createTempFile("hazelcast-", ".yaml");
+    JadugarCachingProvider fromFile = new JadugarCachingProvider();
+    try {
+      // cluster name, port, join list and instance name only in the file: joining the fixture's
+      // cluster under that name, on that port, proves the member was built from it
+      java.nio.file.Files.writeString(yaml, "hazelcast:\n"
+          + "  cluster-name: " + cluster.clusterName() + "\n"
+          + "  instance-name: from-the-users-member-file\n"
+          + "  properties:\n"
+          + "    hazelcast.phone.home.enabled: false\n"
+          + "  network:\n"
+          + "    port: {auto-increment: false, port: " + cluster.embeddedPort(1) + "}\n"
+          + "    interfaces: {enabled: true, interfaces: [127.0.0.1]}\n"
+          + "    join:\n"
+          + "      multicast: {enabled: false}\n"
+          + "      auto-detection: {enabled: false}\n"
+          + "      tcp-ip: {enabled: true, member-list: [" + cluster.addresses().replace(",", ", ") + "]}\n");
+      CacheManager m = fromFile.getCacheManager(URI.create("jadugar:member-from-file"), getClass().getClassLoader(),
+          props("jadugar.store", "hazelcast", "jadugar.hazelcast.mode", "member",
+              "jadugar.hazelcast.config", yaml.toString(), "jadugar.prefix", "t:"));
+      HazelcastInstance member = com.hazelcast.core.Hazelcast.getHazelcastInstanceByName("from-the-users-member-file");
+      assertTrue(member != null, "the member was built from the user's file");
+      assertEquals(cluster.clusterName(), member.getConfig().getClusterName());
+      assertEquals(3, member.getCluster().getMembers().size(), member.getCluster().getMembers().toString());
+      assertEquals(cluster.embeddedPort(1), member.getCluster().getLocalMember().getSocketAddress().getPort());
+      Cache<String, String> viaMember = m.createCache("member-file",
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+      viaMember.put("k", "from the member");
+      assertEquals("from the member", manager.createCache("member-file",
+          new MutableConfiguration<String, String>().setTypes(String.class, String.class)).get("k"));
+    } finally {
+      fromFile.close();
+      shutDownMembersOfThisJvm();
+      java.nio.file.Files.deleteIfExists(yaml);
+    }
+  }
+
+  /**
+   * A putAll and a removeAll of another cache manager (another engine, the same cluster) must not
+   * touch a key while a compute holds its lock: they change it only after the compute committed.
+   */
+  @Test
+  void batchesWaitForAKeyThatAComputeHolds() throws Exception {
+    MutableConfiguration<String, String> strings = new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class);
+    Cache<String, String> cache = manager.createCache("held", strings);
+    JadugarCachingProvider otherProvider = new JadugarCachingProvider();
+    java.util.concurrent.ExecutorService batches = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      Cache<String, String> other = otherProvider.getCacheManager(URI.create("hazelcast://" + cluster.addresses()),
+          getClass().getClassLoader(), props("jadugar.hazelcast.cluster-name", cluster.clusterName(), "jadugar.prefix", "t:"))
+          .createCache("held", strings);
+      for (String op : new String[] {"putAll", "removeAll"}) {
+        cache.put("k", "old");
+        java.util.concurrent.CountDownLatch computing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread compute = new Thread(() -> cache.invoke("k", (e, a) -> {
+          computing.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+          }
+          e.setValue("computed");
+          return null;
+        }));
+        compute.start();
+        assertTrue(computing.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.Future<?> batch = batches.submit(() -> {
+          if (op.equals("putAll")) {
+            other.putAll(Map.of("k", "batch", "free", "batch"));
+          } else {
+            other.removeAll(Set.of("k", "free"));
+          }
+        });
+        Thread.sleep(700);
+        assertEquals("old", cache.get("k"), op + " changed a key that a compute held");
+        assertFalse(batch.isDone(), op + " returned while a compute held one of its keys");
+        release.countDown();
+        compute.join(10_000);
+        batch.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // the batch came after the compute's commit, not before it
+        assertEquals(op.equals("putAll") ? "batch" : null, cache.get("k"), op);
+      }
+    } finally {
+      batches.shutdownNow();
+      otherProvider.close();
+    }
+  }
+
+  /** A batch by an entry processor of ours would need Jadugar's classes on every member: these have none. */
+  @Test
+  void membersWithoutJadugarsClassesCannotRunAnEntryProcessorOfOurs() {
+    HazelcastInstance raw = rawClient();
+    try {
+      IMap<Object, Object> m = raw.getMap("jadugar:t:processor");
+      RuntimeException e = assertThrows(RuntimeException.class,
+          () -> m.executeOnKeys(Set.of("k"), new HazelcastBatchOptionsTest.SetWithTtl("v", 1000)));
+      StringBuilder chain = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        chain.append(t).append(" / ");
+      }
+      assertTrue(chain.toString().contains("ClassNotFoundException")
+          && chain.toString().contains(HazelcastBatchOptionsTest.SetWithTtl.class.getName()), chain.toString());
+      assertFalse(m.containsKey("k"));
+    } finally {
+      raw.shutdown();
     }
   }
 }
