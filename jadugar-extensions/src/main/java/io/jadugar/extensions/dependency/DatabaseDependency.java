@@ -21,7 +21,7 @@ public final class DatabaseDependency extends SourceDependency {
 
   DatabaseDependency(Sources sources, String token, String dataSource, String query, List<Object> params,
       String fingerprint) {
-    super(sources, token);
+    super(sources, token, markerKey(dataSource, query, params));
     this.dataSource = dataSource;
     this.query = query;
     this.params = Collections.unmodifiableList(new ArrayList<>(params));
@@ -64,11 +64,6 @@ public final class DatabaseDependency extends SourceDependency {
     return new DatabaseDependency(sources, token, f.get(0), f.get(1), params, f.get(2));
   }
 
-  @Override
-  String markerKey() {
-    return markerKey(dataSource, query, params);
-  }
-
   /** The marker's key, also the key of the shared check: the data source, the query and its parameters. */
   static String markerKey(String dataSource, String query, List<Object> params) {
     List<String> parts = new ArrayList<>(List.of(dataSource, query));
@@ -78,7 +73,7 @@ public final class DatabaseDependency extends SourceDependency {
 
   @Override
   boolean unchanged() {
-    return fingerprint.equals(sources.query(dataSource, query, params).fingerprint());
+    return sources.query(markerKey, dataSource, query, params).matches(fingerprint);
   }
 
   /** {@code value} as a typed string; throws for a type a reading JVM could not rebuild. */

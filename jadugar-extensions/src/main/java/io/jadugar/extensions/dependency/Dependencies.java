@@ -110,9 +110,10 @@ public final class Dependencies<K, V> implements AutoCloseable {
   public DatabaseDependency query(String dataSource, String query, Object... params) {
     List<Object> p = new ArrayList<>(Arrays.asList(params));
     p.forEach(DatabaseDependency::encodeParam); // refuses a type a reading JVM could not rebuild, now
-    String token = sources.markers().forWrite(DatabaseDependency.markerKey(dataSource, query, p));
+    String key = DatabaseDependency.markerKey(dataSource, query, p);
+    String token = sources.markers().forWrite(key);
     return new DatabaseDependency(sources, token, dataSource, query, p,
-        sources.query(dataSource, query, p).fingerprint());
+        sources.query(key, dataSource, query, p).fingerprint());
   }
 
   /** A dependency on all of {@code parts}: {@link CompositeDependency#of}. */
@@ -145,7 +146,7 @@ public final class Dependencies<K, V> implements AutoCloseable {
     List<CacheDependency> parts = new ArrayList<>();
     metadata.forEach((name, value) -> {
       if (name.startsWith(MetadataFormat.PREFIX)) {
-        parts.add(MetadataFormat.decode(sources, value));
+        parts.add(sources.decode(value));
       }
     });
     return parts.isEmpty() ? null : parts.size() == 1 ? parts.get(0) : CompositeDependency.of(parts);
@@ -154,7 +155,7 @@ public final class Dependencies<K, V> implements AutoCloseable {
   private boolean valid(EntryMetadata metadata) {
     try {
       for (Map.Entry<String, String> m : metadata.values().entrySet()) {
-        if (m.getKey().startsWith(MetadataFormat.PREFIX) && !MetadataFormat.decode(sources, m.getValue()).isValid()) {
+        if (m.getKey().startsWith(MetadataFormat.PREFIX) && !sources.decode(m.getValue()).isValid()) {
           return false;
         }
       }

@@ -13,7 +13,7 @@ public final class FileDependency extends SourceDependency {
   private final FileIdentity identity;
 
   FileDependency(Sources sources, String token, Path path, FileIdentity identity) {
-    super(sources, token);
+    super(sources, token, markerKey(path));
     this.path = path;
     this.identity = identity;
   }
@@ -40,11 +40,7 @@ public final class FileDependency extends SourceDependency {
         new FileIdentity(Long.parseLong(f.get(1)), Long.parseLong(f.get(2)), f.get(3)));
   }
 
-  @Override
-  String markerKey() {
-    return markerKey(path);
-  }
-
+  /** The key of the file's invalidation marker. */
   static String markerKey(Path path) {
     return "file:" + Hashes.of(List.of(path.toString()));
   }

@@ -24,11 +24,15 @@ final class FileWatch {
     return known.sameStat(stat) ? known : hashed.refresh();
   }
 
-  /** Whether the file is still {@code captured}. */
+  /** Whether the file is still {@code captured} (hashed again when that hash may be newer than ours). */
   boolean matches(FileIdentity captured) {
-    if (!captured.sameStat(FileIdentity.stat(path))) {
+    FileIdentity stat = FileIdentity.stat(path);
+    if (!captured.sameStat(stat)) {
       return false; // changed, replaced or deleted: no need to read it
     }
-    return current().equals(captured);
+    if (!hashed.get().sameStat(stat)) {
+      hashed.refresh();
+    }
+    return hashed.matches(captured);
   }
 }

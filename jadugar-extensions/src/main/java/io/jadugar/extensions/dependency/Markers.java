@@ -28,6 +28,11 @@ final class Markers {
     return watch(key).get();
   }
 
+  /** Whether {@code token} is the current token of {@code key} (see {@link RateLimited#matches}). */
+  boolean isCurrent(String key, String token) {
+    return watch(key).matches(token);
+  }
+
   /** The token to capture for a new dependency: the current one, made now if there is none. */
   String forWrite(String key) {
     String t = current(key);

@@ -25,6 +25,11 @@ final class QueryWatch {
     return fingerprint.get();
   }
 
+  /** Whether {@code captured} is the result's fingerprint (one more query when it may be newer than ours). */
+  boolean matches(String captured) {
+    return fingerprint.matches(captured);
+  }
+
   /** SHA-256 over every row's columns as text, in the query's order. */
   static String run(String name, DataSource dataSource, String query, List<Object> params) {
     try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(query)) {

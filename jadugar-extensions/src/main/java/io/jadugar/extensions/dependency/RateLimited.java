@@ -1,5 +1,9 @@
 package io.jadugar.extensions.dependency;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -8,16 +12,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * the others keep the previous value (or wait for the first one). A failed fetch is remembered for
  * the interval too, so a source that is down is not asked again by every read.
  *
+ * <p>{@link #matches} tells whether a value captured elsewhere (another JVM, a later write) is the
+ * current one. A value that differs from ours may be newer than ours rather than older: deciding
+ * "invalid" on our possibly stale copy would make this JVM drop another JVM's fresh entry from the
+ * shared store. So a value we have not seen replaced is checked against a fresh fetch, once: the
+ * values seen replaced are remembered (the last {@value #REMEMBERED}) and refused without a fetch.
+ *
  * @param <T> the value's type
  */
 final class RateLimited<T> {
 
   private record State<T>(T value, RuntimeException error, long fetchedAt) {}
 
+  static final int REMEMBERED = 16;
+
   private final Callable<T> fetch;
   private final long intervalNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile State<T> state;
+  private final Set<T> replaced = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<T, Boolean> eldest) {
+      return size() > REMEMBERED;
+    }
+  }));
 
   RateLimited(long intervalNanos, Callable<T> fetch) {
     this.intervalNanos = intervalNanos;
@@ -45,6 +63,24 @@ final class RateLimited<T> {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Whether {@code captured} is the current value: ours if equal; refused if seen replaced; otherwise
+   * decided by a fetch now. Throws what the fetch threw.
+   */
+  boolean matches(T captured) {
+    if (captured.equals(get())) {
+      return true;
+    }
+    if (replaced.contains(captured)) {
+      return false;
+    }
+    if (captured.equals(refresh())) {
+      return true;
+    }
+    replaced.add(captured);
+    return false;
   }
 
   /** Fetches now, whatever the age of the last value. */

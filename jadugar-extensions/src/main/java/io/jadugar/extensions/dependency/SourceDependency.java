@@ -11,10 +11,12 @@ abstract sealed class SourceDependency implements CacheDependency permits FileDe
 
   final Sources sources;
   final String token;
+  final String markerKey;
 
-  SourceDependency(Sources sources, String token) {
+  SourceDependency(Sources sources, String token, String markerKey) {
     this.sources = sources;
     this.token = token;
+    this.markerKey = markerKey;
   }
 
   /** The kind's name in the metadata: {@code file}, {@code query}. */
@@ -23,20 +25,17 @@ abstract sealed class SourceDependency implements CacheDependency permits FileDe
   /** The fields that describe the source and its captured state, in the metadata's order. */
   abstract List<String> fields();
 
-  /** The key of the source's invalidation marker: the same for every dependency on this source. */
-  abstract String markerKey();
-
   /** Whether the source's state is the captured one (rate-limited and shared by the source's dependencies). */
   abstract boolean unchanged();
 
   @Override
   public boolean isValid() {
-    return token.equals(sources.markers().current(markerKey())) && unchanged();
+    return sources.markers().isCurrent(markerKey, token) && unchanged();
   }
 
   @Override
   public void invalidate() {
-    sources.markers().invalidate(markerKey());
+    sources.markers().invalidate(markerKey);
   }
 
   @Override

@@ -19,6 +19,8 @@ final class Sources {
   private final Map<String, DataSource> dataSources = new ConcurrentHashMap<>();
   private final ConcurrentMap<Path, FileWatch> files = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, QueryWatch> queries = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, SourceDependency> decoded = new ConcurrentHashMap<>();
+  private static final int DECODED = 4096;
 
   Sources(String cacheName, long intervalNanos, Markers markers) {
     this.cacheName = cacheName;
@@ -38,8 +40,22 @@ final class Sources {
     return files.computeIfAbsent(path, p -> new FileWatch(p, intervalNanos));
   }
 
-  QueryWatch query(String dataSource, String query, List<Object> params) {
-    return queries.computeIfAbsent(DatabaseDependency.markerKey(dataSource, query, params), k -> {
+  /** The dependency {@code metadata} describes; the last few thousand are kept, as each read of an entry decodes one. */
+  SourceDependency decode(String metadata) {
+    SourceDependency d = decoded.get(metadata);
+    if (d == null) {
+      if (decoded.size() >= DECODED) {
+        decoded.clear(); // crude but bounded: a working set larger than this decodes again
+      }
+      d = MetadataFormat.decode(this, metadata);
+      decoded.put(metadata, d);
+    }
+    return d;
+  }
+
+  /** The shared watch of {@code query} with {@code params}, whose marker key is {@code key}. */
+  QueryWatch query(String key, String dataSource, String query, List<Object> params) {
+    return queries.computeIfAbsent(key, k -> {
       DataSource ds = dataSources.get(dataSource);
       if (ds == null) {
         // not remembered: registering it later makes the entries checkable again
