@@ -167,13 +167,16 @@ class DatabaseDependencyTest {
     Cache<String, String> cache = cache();
     Dependencies<String, String> deps = Dependencies.on(cache, INTERVAL).register("shop", counted);
     Path file = Files.writeString(dir.resolve("rates.txt"), "EUR 1.00");
-    deps.put("both", "B", deps.allOf(deps.file(file), deps.query("shop", PRICE, 1)));
+    CompositeDependency both = deps.allOf(deps.file(file), deps.query("shop", PRICE, 1));
+    deps.put("both", "B", both);
     deps.put("file-only", "F", deps.file(file));
     deps.put("query-only", "Q", deps.query("shop", PRICE, 1));
     assertEquals(2, deps.dependencyOf("both").sources().size(), "the composite rides in the entry whole");
 
     sql("UPDATE items SET price = 13.00 WHERE id = 1");
+    assertTrue(both.isValid());
     Await.until("composite after its query's row changed", () -> cache.get("both"), null, LIMIT);
+    assertFalse(both.isValid(), "the composite itself, once its second part changed");
     assertNull(cache.get("query-only"));
     assertEquals("F", cache.get("file-only"), "the file part alone is still valid");
 

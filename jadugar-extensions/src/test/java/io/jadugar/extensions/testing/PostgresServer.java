@@ -39,8 +39,9 @@ public final class PostgresServer implements AutoCloseable {
   /** Makes a cluster, starts it and waits until it accepts connections to database {@code postgres}. */
   public static PostgresServer launch() throws IOException, InterruptedException {
     Path bin = binaries();
-    Path dir = Files.createTempDirectory("jadugar-pg-");
     boolean root = isRoot();
+    // nobody must reach it: under /tmp, whatever java.io.tmpdir says
+    Path dir = root ? Files.createTempDirectory(Path.of("/tmp"), "jadugar-pg-") : Files.createTempDirectory("jadugar-pg-");
     if (root) {
       run(List.of("chown", "nobody:", dir.toString()), dir);
     }
@@ -51,7 +52,7 @@ public final class PostgresServer implements AutoCloseable {
     Process p = new ProcessBuilder(asUser(root, List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
         "-h", "127.0.0.1", "-p", String.valueOf(port), "-k", dir.toString(),
         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile()).start();
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile()).start();
     PostgresServer s = new PostgresServer(dir, port, p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
@@ -111,7 +112,8 @@ public final class PostgresServer implements AutoCloseable {
 
   private static void run(List<String> cmd, Path dir) throws IOException, InterruptedException {
     Path log = dir.resolve("command.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    // run in dir: nobody may not be allowed into the build's working directory
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IOException(String.join(" ", cmd) + " failed: " + Files.readString(log));
