@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A file dependency on every store: an entry on a file whose content changed (same size, same
  * modification time: only the hash tells), that was replaced, deleted, or appeared, is a miss
- * through the standard {@code get}; an untouched file keeps its entries.
+ * through the standard {@code get}; an untouched file keeps its entries. The invalidation markers
+ * live in each store: an invalidated dependency, or one whose marker record the store lost, is a miss.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FileDependencyTest {
@@ -104,6 +105,25 @@ class FileDependencyTest {
     assertEquals("A", cache.get("absent"), "an entry on a file that does not exist is valid while it does not");
     write(file, "here now");
     assertNull(cache.get("absent"), store + ": entry on a file that appeared");
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void invalidatedOrLostMarkerIsAMiss(String store) throws IOException {
+    Cache<String, String> cache = cache(store);
+    Dependencies<String, String> deps = Dependencies.on(cache, INTERVAL);
+    Path file = write(dir.resolve(store + "-marker.txt"), "marked");
+    FileDependency dependency = deps.file(file);
+    deps.put("x", "X", dependency);
+    dependency.invalidate();
+    assertNull(cache.get("x"), store + ": entry on an invalidated dependency");
+    deps.put("y", "Y", deps.file(file));
+    assertEquals("Y", cache.get("y"), "a dependency made after the invalidation is valid");
+
+    // the store lost the marker record (evicted, expired): the entry is a miss, never "version 0"
+    stores.manager(store).getCache(Dependencies.MARKER_CACHE, String.class, String.class)
+        .remove(FileDependency.markerKey(dependency.path()));
+    Await.until(store + ": entry whose marker record is gone", () -> cache.get("y"), null, LIMIT);
   }
 
   static Path write(Path file, String content) throws IOException {
