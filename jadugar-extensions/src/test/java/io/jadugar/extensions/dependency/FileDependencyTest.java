@@ -55,17 +55,22 @@ class FileDependencyTest {
     return AllStores.NAMES.stream();
   }
 
-  private Cache<String, String> cache(String store) {
-    return stores.manager(store).createCache("files-" + caches.incrementAndGet(),
+  /** A new cache on {@code store} with dependencies installed, and a file of {@code content}. */
+  private record OnFile(Cache<String, String> cache, Dependencies<String, String> deps, Path file) {}
+
+  private OnFile onFile(String store, String name, String content) throws IOException {
+    Cache<String, String> cache = stores.manager(store).createCache("files-" + caches.incrementAndGet(),
         new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    return new OnFile(cache, Dependencies.on(cache, INTERVAL), write(dir.resolve(store + "-" + name + ".txt"), content));
   }
 
   @ParameterizedTest
   @MethodSource("stores")
   void contentChangedBehindTheSameSizeAndTimeIsAMissOnceHashed(String store) throws IOException {
-    Cache<String, String> cache = cache(store);
-    Dependencies<String, String> deps = Dependencies.on(cache, INTERVAL);
-    Path file = write(dir.resolve(store + "-same.txt"), "version-1");
+    OnFile on = onFile(store, "same", "version-1");
+    Cache<String, String> cache = on.cache();
+    Dependencies<String, String> deps = on.deps();
+    Path file = on.file();
     FileDependency dependency = deps.file(file);
     deps.put("a", "A", dependency);
     deps.put("b", "B", deps.file(file));
@@ -86,9 +91,10 @@ class FileDependencyTest {
   @ParameterizedTest
   @MethodSource("stores")
   void replacedDeletedOrAppearedFileIsAMissAtOnce(String store) throws IOException {
-    Cache<String, String> cache = cache(store);
-    Dependencies<String, String> deps = Dependencies.on(cache, INTERVAL);
-    Path file = write(dir.resolve(store + "-replaced.txt"), "original");
+    OnFile on = onFile(store, "replaced", "original");
+    Cache<String, String> cache = on.cache();
+    Dependencies<String, String> deps = on.deps();
+    Path file = on.file();
     deps.put("replaced", "R", deps.file(file));
     assertEquals("R", cache.get("replaced"));
     Path next = write(dir.resolve(store + "-next.txt"), "the replacement");
@@ -110,9 +116,10 @@ class FileDependencyTest {
   @ParameterizedTest
   @MethodSource("stores")
   void invalidatedOrLostMarkerIsAMiss(String store) throws IOException {
-    Cache<String, String> cache = cache(store);
-    Dependencies<String, String> deps = Dependencies.on(cache, INTERVAL);
-    Path file = write(dir.resolve(store + "-marker.txt"), "marked");
+    OnFile on = onFile(store, "marker", "marked");
+    Cache<String, String> cache = on.cache();
+    Dependencies<String, String> deps = on.deps();
+    Path file = on.file();
     FileDependency dependency = deps.file(file);
     deps.put("x", "X", dependency);
     dependency.invalidate();
