@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages of the real servers that store tests start on loopback ports.
 # redis-server/redis-tools: the Redis store's tests and TCK runs (single, Cluster, TLS, ACL);
-# memcached: the memcached store's tests and TCK runs; openssl: the Redis TLS test makes its certificates.
-PACKAGES=(redis-server redis-tools memcached openssl)
+# memcached: the memcached store's tests and TCK runs; openssl: the Redis TLS test makes its certificates;
+# postgresql: jadugar-extensions' database dependency tests (initdb and postgres, run as nobody when root).
+PACKAGES=(redis-server redis-tools memcached openssl postgresql)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
