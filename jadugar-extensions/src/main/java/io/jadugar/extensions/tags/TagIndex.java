@@ -87,7 +87,7 @@ final class TagIndex<K> {
     Set<K> live = new LinkedHashSet<>();
     for (Map.Entry<K, Long> hint : hints.entrySet()) {
       EntryInfo<K, ?> info = cache.getEntry(hint.getKey());
-      if (info != null && info.metadata().containsKey(name)) {
+      if (info != null && TagVersions.namesIn(info.metadata()).contains(name)) {
         live.add(hint.getKey());
       } else {
         // conditional: a write that indexed the key again since we read the hint keeps its own

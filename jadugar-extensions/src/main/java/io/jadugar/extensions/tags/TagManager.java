@@ -154,9 +154,7 @@ public final class TagManager<K, V> {
 
   /** {@code base} plus the current version of each tag of {@code names} (metadata names). */
   EntryOptions withVersions(EntryOptions base, Set<String> names) {
-    Map<String, String> values = new LinkedHashMap<>();
-    versions.current(names).forEach((name, v) -> values.put(name, TagVersions.format(v)));
-    return base.withMetadata(values);
+    return base.withMetadata(TagVersions.withTags(base.metadata(), versions.current(names), Set.of(), false));
   }
 
   /** Records in the key index that {@code keys} were written with {@code names}. */
@@ -187,16 +185,9 @@ public final class TagManager<K, V> {
       if (info == null) {
         return false;
       }
-      Map<String, String> metadata = new LinkedHashMap<>(info.metadata());
-      for (String name : names) {
-        if (add) {
-          // a tag the entry already has keeps the version it was written with
-          metadata.putIfAbsent(name, TagVersions.format(fresh.get(name)));
-        } else {
-          metadata.remove(name);
-        }
-      }
-      EntryOptions options = EntryOptions.NONE.withMetadata(metadata);
+      // a tag the entry already has keeps the version it was written with
+      EntryOptions options = EntryOptions.NONE.withMetadata(
+          TagVersions.withTags(info.metadata(), fresh, add ? Set.of() : names, true));
       if (info.expiresAt() != null) {
         Duration left = Duration.between(clock.instant(), info.expiresAt());
         if (left.isNegative() || left.isZero()) {
@@ -232,11 +223,8 @@ public final class TagManager<K, V> {
       return Set.of();
     }
     Set<String> tags = new LinkedHashSet<>();
-    for (String name : info.metadata().keySet()) {
-      String tag = TagVersions.tagOf(name);
-      if (tag != null) {
-        tags.add(tag);
-      }
+    for (String name : TagVersions.namesIn(info.metadata())) {
+      tags.add(TagVersions.tagOf(name));
     }
     return Collections.unmodifiableSet(tags);
   }

@@ -3,11 +3,11 @@ package io.jadugar.extensions.tags;
 import io.jadugar.jcache.ValidityCheck;
 import io.jadugar.jcache.spi.EntryMetadata;
 import java.security.SecureRandom;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,12 +16,18 @@ import javax.cache.Cache;
 /**
  * The tag records of one cache and the validity check that compares an entry's recorded versions
  * with them. A record maps a tag's metadata name ({@link #NAME_PREFIX} + tag) to a random 64-bit
- * version; the same name, with the version in hex, is what an entry's metadata carries.
+ * version; an entry's metadata carries the same name with the version in hex, and {@link #LIST}
+ * naming its tags.
  */
 final class TagVersions implements ValidityCheck {
 
   /** Metadata names that are tags start with this; the rest of the name is the tag. */
   static final String NAME_PREFIX = "jadugar.tag:";
+  /**
+   * The metadata name whose value lists the entry's tag names, one per line: a read finds an
+   * entry's tags by one lookup, without iterating (and allocating over) the metadata.
+   */
+  static final String LIST = "jadugar.tags";
 
   /** Mixed into every version so that two JVMs whose random generators start alike still differ. */
   private static final long JVM_NONCE = new SecureRandom().nextLong();
@@ -35,15 +41,48 @@ final class TagVersions implements ValidityCheck {
 
   /** The metadata name of {@code tag}. */
   static String name(String tag) {
-    if (tag == null || tag.isEmpty()) {
-      throw new IllegalArgumentException("A tag must be a non-empty string, not " + (tag == null ? "null" : "''"));
+    if (tag == null || tag.isEmpty() || tag.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("A tag must be a non-empty string without line breaks, not "
+          + (tag == null ? "null" : "'" + tag + "'"));
     }
     return NAME_PREFIX + tag;
   }
 
-  /** The tag of metadata name {@code name}, or {@code null} if the name is not a tag's. */
+  /** The tag of metadata name {@code name}. */
   static String tagOf(String name) {
-    return name.startsWith(NAME_PREFIX) ? name.substring(NAME_PREFIX.length()) : null;
+    return name.substring(NAME_PREFIX.length());
+  }
+
+  /** The tag names (metadata names) that {@code metadata} lists; empty for none. */
+  static Set<String> namesIn(Map<String, String> metadata) {
+    String list = metadata.get(LIST);
+    return list == null ? Set.of() : new LinkedHashSet<>(Arrays.asList(list.split("\n")));
+  }
+
+  /**
+   * {@code metadata} with the tags of {@code add} (name to version) and without those of {@code
+   * remove}. A tag it already has keeps the version it was written with when {@code keep}: what
+   * {@code tag(key, ...)} does to a stored entry; a new write records the versions given.
+   */
+  static Map<String, String> withTags(Map<String, String> metadata, Map<String, Long> add,
+      Collection<String> remove, boolean keep) {
+    Map<String, String> m = new LinkedHashMap<>(metadata);
+    Set<String> names = new LinkedHashSet<>(namesIn(metadata));
+    add.forEach((name, version) -> {
+      if (names.add(name) || !keep) {
+        m.put(name, format(version));
+      }
+    });
+    for (String name : remove) {
+      names.remove(name);
+      m.remove(name);
+    }
+    if (names.isEmpty()) {
+      m.remove(LIST);
+    } else {
+      m.put(LIST, String.join("\n", names));
+    }
+    return m;
   }
 
   /** A fresh version: random, so a record that was lost and created again never repeats an old one. */
@@ -86,33 +125,20 @@ final class TagVersions implements ValidityCheck {
 
   @Override
   public boolean isValid(EntryMetadata metadata) {
-    String single = null;
-    List<String> more = null;
-    for (Map.Entry<String, String> e : metadata.values().entrySet()) {
-      if (!e.getKey().startsWith(NAME_PREFIX)) {
-        continue;
-      }
-      if (single == null) {
-        single = e.getKey();
-      } else {
-        if (more == null) {
-          more = new ArrayList<>();
-          more.add(single);
-        }
-        more.add(e.getKey());
-      }
-    }
-    if (single == null) {
+    Map<String, String> values = metadata.values();
+    String list = values.get(LIST);
+    if (list == null) {
       return true;
     }
-    if (more == null) {
-      // the common case: one lookup, nothing allocated for it on the memory store
-      return matches(metadata.values().get(single), records.get(single));
+    if (list.indexOf('\n') < 0) {
+      // the common case, one tag: two map lookups and one record read, nothing allocated on memory
+      return matches(values.get(list), records.get(list));
     }
-    // several tags: one batched read of all their records (one round trip per server)
-    Map<String, Long> current = records.getAll(Set.copyOf(more));
-    for (String name : more) {
-      if (!matches(metadata.values().get(name), current.get(name))) {
+    // several tags: one batched read of their records (one round trip per server they are on)
+    String[] names = list.split("\n");
+    Map<String, Long> current = records.getAll(Set.of(names));
+    for (String name : names) {
+      if (!matches(values.get(name), current.get(name))) {
         return false;
       }
     }
@@ -121,6 +147,6 @@ final class TagVersions implements ValidityCheck {
 
   /** Whether the version an entry recorded is the current one; a missing record never matches. */
   private static boolean matches(String recorded, Long current) {
-    return current != null && Long.parseUnsignedLong(recorded, 16) == current;
+    return current != null && recorded != null && Long.parseUnsignedLong(recorded, 16) == current;
   }
 }

@@ -235,6 +235,51 @@ class TagsTest {
     assertEquals(Set.of("short"), tags.keysByTag("z"));
   }
 
+  /** Round trips of {@code cache} and of its tag records so far, as their metrics count them. */
+  private long[] roundTrips(String store, Cache<String, String> cache) {
+    Cache<String, Long> records = stores.manager(store).getCache(cache.getName() + TagManager.RECORDS_SUFFIX,
+        String.class, Long.class);
+    return new long[] {cache.unwrap(JadugarCache.class).metrics().roundTrips(),
+        records.unwrap(JadugarCache.class).metrics().roundTrips()};
+  }
+
+  /** Round trips {@code read} costs: of the cache, of the tag records. */
+  private long[] cost(String store, Cache<String, String> cache, Runnable read) {
+    long[] before = roundTrips(store, cache);
+    read.run();
+    long[] after = roundTrips(store, cache);
+    return new long[] {after[0] - before[0], after[1] - before[1]};
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
+  void aTaggedReadCostsOneBatchedReadOfItsTagRecords(String store) {
+    Cache<String, String> cache = cache(store, "tag-cost");
+    TagManager<String, String> tags = TagManager.of(cache);
+    cache.put("plain", "p");
+    tags.tags("a").put("one", "1");
+    tags.tags("a", "b").put("two", "2");
+    Map<String, String> ten = new HashMap<>();
+    for (int i = 0; i < 10; i++) {
+      ten.put("k" + i, "v");
+    }
+    tags.tags("a").putAll(ten);
+    long[] plain = cost(store, cache, () -> assertEquals("p", cache.get("plain")));
+    long[] one = cost(store, cache, () -> assertEquals("1", cache.get("one")));
+    long[] two = cost(store, cache, () -> assertEquals("2", cache.get("two")));
+    long[] many = cost(store, cache, () -> assertEquals(10, cache.getAll(ten.keySet()).size()));
+    org.slf4j.LoggerFactory.getLogger(TagsTest.class).info(
+        "round trips on {} (cache + tag records): get untagged {}+{}, get 1 tag {}+{}, get 2 tags {}+{}, getAll of 10 with 1 tag {}+{}",
+        store, plain[0], plain[1], one[0], one[1], two[0], two[1], many[0], many[1]);
+    boolean remote = !store.startsWith("memory");
+    assertEquals(plain[0], one[0], store + ": the entry's own read is what an untagged one costs");
+    assertEquals(remote ? 1 : 0, one[1], store + ": one tag, one read of its record");
+    // two tags: one batched read, one round trip per server (or partition) their records are on
+    assertTrue(remote ? two[1] >= 1 && two[1] <= 2 : two[1] == 0, store + ": two tags, one batched read: " + two[1]);
+    // today's hook is asked per entry: a getAll reads the records once per entry, not once per batch
+    assertEquals(remote ? 10 : 0, many[1], store + ": getAll of 10 entries of one tag");
+  }
+
   private static int count(Cache<?, ?> cache) {
     int n = 0;
     for (Cache.Entry<?, ?> e : cache) {
