@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -268,9 +269,11 @@ class TagsTest {
     long[] one = cost(store, cache, () -> assertEquals("1", cache.get("one")));
     long[] two = cost(store, cache, () -> assertEquals("2", cache.get("two")));
     long[] many = cost(store, cache, () -> assertEquals(10, cache.getAll(ten.keySet()).size()));
+    long[] write = cost(store, cache, () -> tags.tags("a").put("w", "w"));
     org.slf4j.LoggerFactory.getLogger(TagsTest.class).info(
-        "round trips on {} (cache + tag records): get untagged {}+{}, get 1 tag {}+{}, get 2 tags {}+{}, getAll of 10 with 1 tag {}+{}",
-        store, plain[0], plain[1], one[0], one[1], two[0], two[1], many[0], many[1]);
+        "round trips on {} (cache + tag records): get untagged {}+{}, get 1 tag {}+{}, get 2 tags {}+{}, "
+            + "getAll of 10 with 1 tag {}+{}, put with 1 tag {}+{} (and one write of the key index)",
+        store, plain[0], plain[1], one[0], one[1], two[0], two[1], many[0], many[1], write[0], write[1]);
     boolean remote = !store.startsWith("memory");
     assertEquals(plain[0], one[0], store + ": the entry's own read is what an untagged one costs");
     assertEquals(remote ? 1 : 0, one[1], store + ": one tag, one read of its record");
@@ -278,6 +281,26 @@ class TagsTest {
     assertTrue(remote ? two[1] >= 1 && two[1] <= 2 : two[1] == 0, store + ": two tags, one batched read: " + two[1]);
     // today's hook is asked per entry: a getAll reads the records once per entry, not once per batch
     assertEquals(remote ? 10 : 0, many[1], store + ": getAll of 10 entries of one tag");
+    assertEquals(remote ? 1 : 0, write[1], store + ": a tagged write reads its tags' records once");
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
+  void anInvalidationIsOneWriteWhateverTheNumberOfEntries(String store) {
+    Cache<String, String> cache = cache(store, "tag-o1");
+    TagManager<String, String> tags = TagManager.of(cache);
+    Map<String, String> thousand = new HashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      thousand.put("k" + i, "v");
+    }
+    tags.tags("many").putAll(thousand);
+    tags.tags("one").put("single", "v");
+    long[] many = cost(store, cache, () -> tags.invalidateTag("many"));
+    long[] one = cost(store, cache, () -> tags.invalidateTag("one"));
+    long write = store.startsWith("memory") ? 0 : 1;
+    assertEquals(List.of(0L, write), List.of(many[0], many[1]), store + ": 1,000 entries: no entry touched, one record written");
+    assertEquals(List.of(0L, write), List.of(one[0], one[1]), store + ": one entry: the same");
+    assertEquals(Map.of(), cache.getAll(Set.of("k0", "k999", "single")));
   }
 
   private static int count(Cache<?, ?> cache) {
