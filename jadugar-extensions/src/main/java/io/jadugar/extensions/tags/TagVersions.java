@@ -101,9 +101,10 @@ final class TagVersions implements ValidityCheck {
    * leaves the entry with an old version: invalid, never valid forever.
    */
   Map<String, Long> current(Collection<String> names) {
-    Map<String, Long> found = new HashMap<>(records.getAll(new LinkedHashSet<>(names)));
+    Map<String, Long> stored = records.getAll(new LinkedHashSet<>(names));
+    Map<String, Long> found = new LinkedHashMap<>();
     for (String name : names) {
-      Long v = found.get(name);
+      Long v = stored.get(name);
       while (v == null) {
         long candidate = fresh();
         // another writer may create it first, and it may be evicted again at once: read what holds
