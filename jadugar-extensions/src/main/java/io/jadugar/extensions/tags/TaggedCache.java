@@ -41,22 +41,26 @@ final class TaggedCache<K, V> implements Cache<K, V> {
     return tags.withVersions(EntryOptions.NONE, names);
   }
 
-  private void indexed(K key, EntryOptions options) {
-    tags.indexed(List.of(key), names, options);
+  /** Records in the key index that {@code key} was written with {@code options}, if it was; returns {@code wrote}. */
+  private boolean indexed(boolean wrote, K key, EntryOptions options) {
+    if (wrote) {
+      tags.indexed(List.of(key), names, options);
+    }
+    return wrote;
   }
 
   @Override
   public void put(K key, V value) {
     EntryOptions o = options();
     cache.put(key, value, o);
-    indexed(key, o);
+    indexed(true, key, o);
   }
 
   @Override
   public V getAndPut(K key, V value) {
     EntryOptions o = options();
     V old = cache.getAndPut(key, value, o);
-    indexed(key, o);
+    indexed(true, key, o);
     return old;
   }
 
@@ -70,40 +74,26 @@ final class TaggedCache<K, V> implements Cache<K, V> {
   @Override
   public boolean putIfAbsent(K key, V value) {
     EntryOptions o = options();
-    boolean put = cache.putIfAbsent(key, value, o);
-    if (put) {
-      indexed(key, o);
-    }
-    return put;
+    return indexed(cache.putIfAbsent(key, value, o), key, o);
   }
 
   @Override
   public boolean replace(K key, V oldValue, V newValue) {
     EntryOptions o = options();
-    boolean replaced = cache.replace(key, oldValue, newValue, o);
-    if (replaced) {
-      indexed(key, o);
-    }
-    return replaced;
+    return indexed(cache.replace(key, oldValue, newValue, o), key, o);
   }
 
   @Override
   public boolean replace(K key, V value) {
     EntryOptions o = options();
-    boolean replaced = cache.replace(key, value, o);
-    if (replaced) {
-      indexed(key, o);
-    }
-    return replaced;
+    return indexed(cache.replace(key, value, o), key, o);
   }
 
   @Override
   public V getAndReplace(K key, V value) {
     EntryOptions o = options();
     V old = cache.getAndReplace(key, value, o);
-    if (old != null) {
-      indexed(key, o);
-    }
+    indexed(old != null, key, o);
     return old;
   }
 
