@@ -94,8 +94,9 @@ public final class TagManager<K, V> {
 
   /**
    * The companion cache {@code cache}'s name + {@code suffix} in the same manager: the cache's own
-   * Jadugar settings (store, prefix, serializer...), eternal (a tag record must outlive the entries
-   * that carry its version; the index entries carry their own TTL), no loader, writer or listener.
+   * Jadugar settings (store, prefix, serializer...) but its memory bound, eternal (a tag record must
+   * outlive the entries that carry its version; the index entries carry their own TTL), no loader,
+   * writer or listener.
    */
   private static <T> Cache<T, Long> companion(JadugarCache<?, ?> cache, String suffix, Class<T> keyType) {
     CacheManager manager = cache.getCacheManager();
@@ -107,7 +108,12 @@ public final class TagManager<K, V> {
     JadugarConfiguration<T, Long> config = new JadugarConfiguration<>();
     Object own = cache.getConfiguration(CompleteConfiguration.class);
     if (own instanceof JadugarConfiguration<?, ?> j) {
-      j.getSettings().forEach(config::setSetting);
+      j.getSettings().forEach((key, value) -> {
+        // not the cache's memory bound: an evicted record costs its entries, an evicted index entry a key of keysByTag
+        if (!key.startsWith("jadugar.memory.maximum") && !key.equals("jadugar.memory.weigher")) {
+          config.setSetting(key, value);
+        }
+      });
       config.setClock(j.getClock());
     }
     config.setSetting("jadugar.default-ttl", "eternal").setTypes(keyType, Long.class);

@@ -236,6 +236,32 @@ class TagsTest {
     assertEquals(Set.of("short"), tags.keysByTag("z"));
   }
 
+  @org.junit.jupiter.api.Test
+  void theIndexOfABoundedMemoryCacheIsNotBoundedWithIt() throws InterruptedException {
+    Cache<String, String> cache = cache("memory", "tag-bounded",
+        new JadugarConfiguration<String, String>().setMaximumSize(5));
+    TagManager<String, String> tags = TagManager.of(cache);
+    Cache<String, String> ab = tags.tags("a", "b");
+    for (int i = 0; i < 10; i++) {
+      ab.put("k" + i, "v");
+    }
+    Set<String> live = new java.util.TreeSet<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    // Caffeine evicts in its maintenance, soon after the writes
+    do {
+      Thread.sleep(50);
+      live.clear();
+      for (int i = 0; i < 10; i++) {
+        if (cache.containsKey("k" + i)) {
+          live.add("k" + i);
+        }
+      }
+    } while (live.size() > 5 && System.nanoTime() < deadline);
+    assertEquals(5, live.size(), "the cache kept its bound");
+    assertEquals(live, new java.util.TreeSet<>(tags.keysByTag("a")), "every live key of the tag, 20 hints for 5 entries");
+    assertEquals(live, new java.util.TreeSet<>(tags.keysByTag("b")));
+  }
+
   /** Round trips of {@code cache} and of its tag records so far, as their metrics count them. */
   private long[] roundTrips(String store, Cache<String, String> cache) {
     Cache<String, Long> records = stores.manager(store).getCache(cache.getName() + TagManager.RECORDS_SUFFIX,
