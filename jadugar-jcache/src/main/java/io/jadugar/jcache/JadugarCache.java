@@ -22,6 +22,15 @@ public interface JadugarCache<K, V> extends Cache<K, V> {
   /** {@link #putIfAbsent(Object, Object)} with {@code options}. */
   boolean putIfAbsent(K key, V value, EntryOptions options);
 
+  /** {@link #replace(Object, Object)} with {@code options}: the new entry's own time to live and metadata. */
+  boolean replace(K key, V value, EntryOptions options);
+
+  /** {@link #replace(Object, Object, Object)} with {@code options} for the new entry. */
+  boolean replace(K key, V oldValue, V newValue, EntryOptions options);
+
+  /** {@link #getAndReplace(Object, Object)} with {@code options} for the new entry. */
+  V getAndReplace(K key, V value, EntryOptions options);
+
   /** {@link #putAll(Map)} with the same {@code options} for every entry. */
   void putAll(Map<? extends K, ? extends V> map, EntryOptions options);
 

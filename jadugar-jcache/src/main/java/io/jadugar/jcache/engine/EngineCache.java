@@ -268,24 +268,39 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
 
   @Override
   public boolean replace(K key, V oldValue, V newValue) {
+    return replace(key, oldValue, newValue, EntryOptions.NONE);
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue, EntryOptions options) {
     requireOpen();
     Objects.requireNonNull(oldValue, "oldValue");
     checkTypes(key, newValue);
-    return writes.replace(key, oldValue, newValue, false) != null;
+    return writes.replace(key, oldValue, newValue, false, Objects.requireNonNull(options, "options")) != null;
   }
 
   @Override
   public boolean replace(K key, V value) {
+    return replace(key, value, EntryOptions.NONE);
+  }
+
+  @Override
+  public boolean replace(K key, V value, EntryOptions options) {
     requireOpen();
     checkTypes(key, value);
-    return writes.replace(key, null, value, false) != null;
+    return writes.replace(key, null, value, false, Objects.requireNonNull(options, "options")) != null;
   }
 
   @Override
   public V getAndReplace(K key, V value) {
+    return getAndReplace(key, value, EntryOptions.NONE);
+  }
+
+  @Override
+  public V getAndReplace(K key, V value, EntryOptions options) {
     requireOpen();
     checkTypes(key, value);
-    return writes.replace(key, null, value, true);
+    return writes.replace(key, null, value, true, Objects.requireNonNull(options, "options"));
   }
 
   @Override

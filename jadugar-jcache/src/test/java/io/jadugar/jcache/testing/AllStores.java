@@ -34,6 +34,9 @@ public final class AllStores implements AutoCloseable {
   private final List<MemcachedServer> memcached = new ArrayList<>();
   private final HazelcastCluster hazelcast;
   private final Map<String, CacheManager> managers = new LinkedHashMap<>();
+  private final Map<String, URI> uris = new LinkedHashMap<>();
+  private final Map<String, Properties> properties = new LinkedHashMap<>();
+  private final JadugarCachingProvider provider = new JadugarCachingProvider();
 
   /** Starts the servers and opens a manager on each store, named after {@code name}. */
   public AllStores(String name) throws Exception {
@@ -44,23 +47,39 @@ public final class AllStores implements AutoCloseable {
     }
     // one member JVM is enough for what these tests check; the Hazelcast tests use three
     hazelcast = HazelcastCluster.launch(1);
-    JadugarCachingProvider provider = new JadugarCachingProvider();
-    ClassLoader loader = getClass().getClassLoader();
-    managers.put("memory", provider.getCacheManager(URI.create("test:" + name), loader, new Properties()));
-    managers.put("memory-bytes", provider.getCacheManager(URI.create("test:" + name + "-bytes"), loader,
-        props("jadugar.store", BytesMemoryStoreFactory.NAME)));
-    managers.put("redis", provider.getCacheManager(URI.create(redis.address() + "/" + name), loader,
-        new Properties()));
-    managers.put("redis-cluster", provider.getCacheManager(URI.create("jadugar:" + name + "-cluster"), loader,
-        props("jadugar.store", "redis", "jadugar.redis.cluster.nodes", cluster.addresses())));
-    managers.put("memcached", provider.getCacheManager(
-        URI.create("memcached://" + memcached.get(0).hostPort() + "/" + name), loader, new Properties()));
-    managers.put("memcached-3", provider.getCacheManager(URI.create("memcached://"
+    open("memory", URI.create("test:" + name), new Properties());
+    open("memory-bytes", URI.create("test:" + name + "-bytes"), props("jadugar.store", BytesMemoryStoreFactory.NAME));
+    open("redis", URI.create(redis.address() + "/" + name), new Properties());
+    open("redis-cluster", URI.create("jadugar:" + name + "-cluster"),
+        props("jadugar.store", "redis", "jadugar.redis.cluster.nodes", cluster.addresses()));
+    open("memcached", URI.create("memcached://" + memcached.get(0).hostPort() + "/" + name), new Properties());
+    open("memcached-3", URI.create("memcached://"
         + memcached.stream().map(MemcachedServer::hostPort).collect(Collectors.joining(",")) + "/" + name + "3"),
         // its first server is the one-server manager's too: a prefix of its own, or the two share entries
-        loader, props("jadugar.prefix", "three:")));
-    managers.put("hazelcast", provider.getCacheManager(URI.create("hazelcast://" + hazelcast.addresses() + "/" + name),
-        loader, props("jadugar.hazelcast.cluster-name", hazelcast.clusterName())));
+        props("jadugar.prefix", "three:"));
+    open("hazelcast", URI.create("hazelcast://" + hazelcast.addresses() + "/" + name),
+        props("jadugar.hazelcast.cluster-name", hazelcast.clusterName()));
+  }
+
+  private void open(String store, URI uri, Properties properties) {
+    uris.put(store, uri);
+    this.properties.put(store, properties);
+    managers.put(store, provider.getCacheManager(uri, getClass().getClassLoader(), properties));
+  }
+
+  /**
+   * The URI of {@code store}'s manager: with {@link #properties}, what another JVM passes to
+   * {@code getCacheManager} to reach the same servers (not the memory stores, which live in this JVM).
+   */
+  public URI uri(String store) {
+    return uris.get(store);
+  }
+
+  /** The properties of {@code store}'s manager (a copy). */
+  public Properties properties(String store) {
+    Properties p = new Properties();
+    p.putAll(properties.get(store));
+    return p;
   }
 
   /** The manager on {@code store}, one of {@link #NAMES}. */

@@ -140,6 +140,30 @@ class VendorApiTest {
 
   @ParameterizedTest
   @MethodSource("all")
+  void replaceWithOptionsCarriesMetadataAndItsOwnTimeToLive(String store) {
+    JadugarCache<String, String> c = cache(store, "replace-options");
+    EntryOptions options = EntryOptions.ttl(Duration.ofMinutes(5)).withMetadata("tag:a", "1");
+    assertFalse(c.replace("k", "v", options), "nothing to replace");
+    assertNull(c.getEntry("k"));
+    c.put("k", "v");
+    assertFalse(c.replace("k", "other", "w", options), "the old value differs");
+    assertEquals(Map.of(), c.getEntry("k").metadata());
+    assertTrue(c.replace("k", "v", "w", options));
+    EntryInfo<String, String> info = c.getEntry("k");
+    assertEquals("w", info.value());
+    assertEquals(Map.of("tag:a", "1"), info.metadata());
+    assertTrue(info.expiresAt() != null && info.expiresAt().isAfter(Instant.now().plusSeconds(200)), "its own TTL");
+    assertEquals("w", c.getAndReplace("k", "x", EntryOptions.NONE.withMetadata("tag:b", "2")));
+    info = c.getEntry("k");
+    assertEquals(Map.of("tag:b", "2"), info.metadata());
+    assertTrue(c.replace("k", "y", EntryOptions.NONE.withMetadata("tag:c", "3")));
+    assertEquals(Map.of("tag:c", "3"), c.getEntry("k").metadata());
+    assertTrue(c.replace("k", "z"));
+    assertEquals(Map.of(), c.getEntry("k").metadata(), "a standard replace drops the metadata");
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
   void metadataRidesInTheEntryAndAStandardWriteDropsIt(String store) {
     JadugarCache<String, String> c = cache(store, "meta");
     long before = System.currentTimeMillis();

@@ -135,14 +135,14 @@ public final class Writes<K, V> {
   }
 
   /**
-   * Replaces the value of a live entry, only if it equals {@code expected} when that is given.
-   * Returns the old value when {@code returnOld}, otherwise non-null exactly when it replaced.
+   * Replaces the value of a live entry, only if it equals {@code expected} when that is given, with
+   * the entry's own options (a time to live of its own replaces the policy's update expiry). Returns the old value when {@code returnOld}, otherwise non-null exactly when it replaced.
    */
   @SuppressWarnings("unchecked")
-  public V replace(K key, V expected, V value, boolean returnOld) {
+  public V replace(K key, V expected, V value, boolean returnOld, EntryOptions options) {
     long start = core.start();
     Object storeKey = core.codec.encodeKey(key);
-    Object storeValue = core.codec.encodeValue(value);
+    Object storeValue = core.encodeValue(value, options);
     Outcome o = new Outcome();
     writer.compute(o, storeKey, current -> {
       long now = presence.begin(o, current);
@@ -154,7 +154,8 @@ public final class Writes<K, V> {
         return expiries.accessed(live, now);
       }
       writer.write(o, key, value);
-      return o.writes(value, new StoreEntry(storeKey, storeValue, core.expiry.onUpdate(now, live.expireAt())));
+      long expireAt = options.ttl() != null ? Expiries.own(now, options) : core.expiry.onUpdate(now, live.expireAt());
+      return o.writes(value, new StoreEntry(storeKey, storeValue, expireAt));
     });
     completion.complete(key, o, true, true, start);
     boolean replaced = o.change == Outcome.Change.UPDATED;
