@@ -56,7 +56,7 @@ public class TagsBenchmark {
       case "memory" -> MemoryProvider.JADUGAR.open(Keys.CAPACITY, false);
       case "redis" -> RedisProvider.JADUGAR.open();
       case "memcached" -> MemcachedProvider.JADUGAR.open();
-      case "hazelcast" -> HazelcastProvider.JADUGAR.open();
+      case "hazelcast" -> HazelcastProvider.JADUGAR.open(Keys.CAPACITY);
       default -> throw new IllegalArgumentException("store is memory, redis, memcached or hazelcast, not " + store);
     };
     cache = ((JCacheTarget) target).cache();
