@@ -9,6 +9,8 @@ import io.jadugar.benchmarks.memcached.MemcachedProvider;
 import io.jadugar.benchmarks.memory.MemoryProvider;
 import io.jadugar.benchmarks.redis.RedisProvider;
 import io.jadugar.extensions.tags.TagManager;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -27,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * A get hit of an entry written with one tag against a get hit of an untagged entry, on one Jadugar
  * cache per store (the servers run.sh starts: {@code -Dbench.redis.port}, {@code
  * -Dbench.memcached.port}, {@code -Dbench.hazelcast.port}); and invalidating a tag that carries
- * {@link #ENTRIES} entries against one that carries one. Keys {@code 0 .. ENTRIES-1} are untagged,
+ * {@link #bulk} entries against one that carries one. Keys {@code 0 .. ENTRIES-1} are untagged,
  * {@code ENTRIES .. 2*ENTRIES-1} carry tag {@code t}.
  */
 @State(Scope.Benchmark)
@@ -42,6 +44,10 @@ public class TagsBenchmark {
   @Param({"memory", "redis", "memcached", "hazelcast"})
   public String store;
 
+  /** Entries that carry tag {@code bulk}, written at setup in batches (for example 1000000). */
+  @Param({"1024"})
+  public int bulk;
+
   private CacheTarget target;
   private Cache<Integer, Payload> cache;
   private TagManager<Integer, Payload> tags;
@@ -53,7 +59,7 @@ public class TagsBenchmark {
   @Setup(Level.Trial)
   public void open() {
     target = switch (store) {
-      case "memory" -> MemoryProvider.JADUGAR.open(Keys.CAPACITY, false);
+      case "memory" -> MemoryProvider.JADUGAR.open(Math.max(Keys.CAPACITY, 2 * bulk + 4 * ENTRIES), false);
       case "redis" -> RedisProvider.JADUGAR.open();
       case "memcached" -> MemcachedProvider.JADUGAR.open();
       case "hazelcast" -> HazelcastProvider.JADUGAR.open(Keys.CAPACITY);
@@ -67,9 +73,14 @@ public class TagsBenchmark {
       tagged.put(Keys.key(ENTRIES + i), Keys.valueOf(i));
     }
     tags.tags("one").put(Keys.key(2 * ENTRIES), Keys.valueOf(0));
-    Cache<Integer, Payload> bulk = tags.tags("bulk");
-    for (int i = 0; i < ENTRIES; i++) {
-      bulk.put(Keys.key(2 * ENTRIES + 1 + i), Keys.valueOf(i));
+    Cache<Integer, Payload> bulkView = tags.tags("bulk");
+    Map<Integer, Payload> batch = new HashMap<>();
+    for (int i = 0; i < bulk; i++) {
+      batch.put(2 * ENTRIES + 1 + i, Keys.valueOf(i % ENTRIES));
+      if (batch.size() == 1000 || i == bulk - 1) {
+        bulkView.putAll(batch);
+        batch.clear();
+      }
     }
   }
 
