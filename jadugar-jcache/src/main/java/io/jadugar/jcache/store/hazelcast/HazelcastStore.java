@@ -74,9 +74,8 @@ final class HazelcastStore implements Store {
   private final OwnRemovals ownRemovals = new OwnRemovals();
   /** One round trip per operation invocation sent to the cluster (see {@link #traffic()}). */
   private final StoreCounters counters = new StoreCounters();
-  /** The map on the current instance, and that instance. */
-  private volatile IMap<Object, Object> map;
-  private volatile HazelcastInstance mapOf;
+  /** The map on the current instance, that instance, and the map's batch writes (see {@link ClientWrites}). */
+  private volatile Bound bound;
   private final Object subscriptionLock = new Object();
   private boolean heard;
   private UUID subscription;
@@ -100,16 +99,24 @@ final class HazelcastStore implements Store {
     return HazelcastSpec.MAP_PREFIX + options.settings().get(CoreSettings.PREFIX) + options.cacheName();
   }
 
+  /** A map, the instance it is on, and its batch writes from a client (null: IMap's asynchronous calls). */
+  private record Bound(IMap<Object, Object> map, HazelcastInstance of, ClientWrites writes) {}
+
+  /** The map on the current instance and its batch writes; fails at once while the cache manager is disconnected. */
+  private Bound bound() {
+    HazelcastInstance hz = client.instance();
+    Bound b = bound;
+    if (b == null || b.of() != hz) {
+      IMap<Object, Object> m = hz.getMap(mapName);
+      b = new Bound(m, hz, client.member() ? null : ClientWrites.of(hz, m));
+      bound = b;
+    }
+    return b;
+  }
+
   /** The map on the current instance; fails at once while the cache manager is disconnected. */
   private IMap<Object, Object> map() {
-    HazelcastInstance hz = client.instance();
-    IMap<Object, Object> m = map;
-    if (mapOf != hz || m == null) {
-      m = hz.getMap(mapName);
-      map = m;
-      mapOf = hz;
-    }
-    return m;
+    return bound().map();
   }
 
   // ---------------------------------------------------------------- values
@@ -257,7 +264,8 @@ final class HazelcastStore implements Store {
 
   /**
    * One {@code set} per entry, all sent before waiting for any: {@code IMap.putAll} can neither give
-   * each entry its own TTL nor wait for a key that a compute holds locked.
+   * each entry its own TTL nor wait for a key that a compute holds locked. From a client, the sets go
+   * through {@link ClientWrites}: the same requests, without a thread started per answer.
    */
   @Override
   public void putAll(Collection<StoreEntry> entries) {
@@ -265,15 +273,22 @@ final class HazelcastStore implements Store {
       return;
     }
     try {
-      IMap<Object, Object> m = map();
-      List<CompletableFuture<Void>> sent = new ArrayList<>(entries.size());
+      Bound b = bound();
+      ClientWrites w = b.writes();
+      List<CompletableFuture<?>> sent = new ArrayList<>(entries.size());
       for (StoreEntry entry : entries) {
         // one invocation per entry, all in flight together, each answered on its own
         counters.sent(1);
-        sent.add(m.setAsync(bytes(entry.key()), encode(entry, (byte) 0), ttl(entry.expireAt()), TimeUnit.MILLISECONDS)
-            .toCompletableFuture());
+        byte[] k = bytes(entry.key());
+        byte[] raw = encode(entry, (byte) 0);
+        long ttl = ttl(entry.expireAt());
+        sent.add(w != null ? w.set(k, raw, ttl)
+            : b.map().setAsync(k, raw, ttl, TimeUnit.MILLISECONDS).toCompletableFuture());
       }
-      CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).join();
+      // each awaited on its own future: no callback (see ClientWrites)
+      for (CompletableFuture<?> f : sent) {
+        f.join();
+      }
     } catch (java.util.concurrent.CompletionException e) {
       throw fault("putAll", e.getCause() instanceof RuntimeException r ? r : e);
     } catch (RuntimeException e) {
@@ -315,14 +330,16 @@ final class HazelcastStore implements Store {
     List<Long> tokens = new ArrayList<>();
     Map<Object, StoreEntry> out = new LinkedHashMap<>();
     try {
-      IMap<Object, Object> m = map();
-      List<CompletableFuture<Object>> sent = new ArrayList<>(order.size());
+      Bound b = bound();
+      ClientWrites w = b.writes();
+      List<CompletableFuture<?>> sent = new ArrayList<>(order.size());
       for (Object k : order) {
         counters.sent(1);
-        sent.add(m.removeAsync(bytes(k)).toCompletableFuture());
+        sent.add(w != null ? w.remove(bytes(k)) : b.map().removeAsync(bytes(k)).toCompletableFuture());
       }
       for (int i = 0; i < order.size(); i++) {
-        Object old = sent.get(i).join();
+        Object answer = sent.get(i).join();
+        Object old = w != null ? w.removed(answer) : answer;
         if (old != null) {
           out.put(order.get(i), decode(order.get(i), old));
           if (ours(old)) {
@@ -772,9 +789,9 @@ final class HazelcastStore implements Store {
     subscription = null;
     if (id != null) {
       try {
-        IMap<Object, Object> m = map;
-        if (m != null) {
-          m.removeEntryListener(id);
+        Bound b = bound;
+        if (b != null) {
+          b.map().removeEntryListener(id);
         }
       } catch (RuntimeException e) {
         LOG.debug("Cache {}: could not stop listening to {}", cacheName, mapName, e);

@@ -1,6 +1,9 @@
 package io.jadugar.jcache.store.hazelcast;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,14 +96,14 @@ class HazelcastBatchOptionsTest {
   }
 
   private interface Batch {
-    void write(IMap<Object, Object> map, String key) throws Exception;
+    void write(IMap<Object, Object> map, Object key) throws Exception;
   }
 
   /**
    * What {@code key} holds while another client's thread holds its lock and {@code batch} runs from
    * this client: "old" if the batch waited. The batch is let through afterwards.
    */
-  private static Object duringLock(String key, Batch batch) throws Exception {
+  private static Object duringLock(Object key, Batch batch) throws Exception {
     IMap<Object, Object> held = locker.getMap("batches");
     held.set(key, "old");
     CountDownLatch locked = new CountDownLatch(1);
@@ -159,6 +162,45 @@ class HazelcastBatchOptionsTest {
         "IMap.removeAsync");
     assertEquals("old", duringLock("executeOnKey", (m, k) -> m.executeOnKey(k, new SetWithTtl("new", 60_000))),
         "IMap.executeOnKey");
+  }
+
+  /**
+   * The store's batch writes from a client ({@link ClientWrites}: IMap's own set and remove requests,
+   * awaited on their invocation futures) behave as {@code setAsync}/{@code removeAsync}: they wait for
+   * a lock another thread holds, pass one the calling thread holds, and keep each entry's TTL. If a
+   * Hazelcast upgrade changes the client's internals, {@code ClientWrites.of} gives nothing (the store
+   * falls back to IMap's asynchronous calls, a thread started per answer on 2 cores) and this fails.
+   */
+  @Test
+  void theStoresClientWritesAreSetAndRemove() throws Exception {
+    assertNull(ClientWrites.of(member, member.getMap("batches")), "a member uses IMap's own calls");
+    assertNotNull(ClientWrites.of(client, client.getMap("batches")), "Hazelcast's client internals changed");
+    byte[] value = {42};
+    byte[] set = {1};
+    assertEquals("old", duringLock(set, (m, k) -> ClientWrites.of(client, m).set((byte[]) k, value, 9_000).join()),
+        "ClientWrites.set");
+    IMap<Object, Object> m = client.getMap("batches");
+    assertArrayEquals(value, (byte[]) m.get(set));
+    assertEquals(9_000, m.getEntryView(set).getTtl());
+    byte[] removed = {2};
+    Object[] answer = new Object[1];
+    assertEquals("old", duringLock(removed, (map, k) -> {
+      ClientWrites w = ClientWrites.of(client, map);
+      answer[0] = w.removed(w.remove((byte[]) k).join());
+    }), "ClientWrites.remove");
+    assertEquals("old", answer[0]);
+    assertNull(m.get(removed));
+    // this thread's own lock lets its writes through (a batch under lockAll)
+    byte[] own = {3};
+    ClientWrites w = ClientWrites.of(client, m);
+    m.lock(own);
+    try {
+      w.set(own, value, 0).get(10, TimeUnit.SECONDS);
+      assertEquals(Long.MAX_VALUE, m.getEntryView(own).getTtl());
+      assertArrayEquals(value, (byte[]) w.removed(w.remove(own).get(10, TimeUnit.SECONDS)));
+    } finally {
+      m.unlock(own);
+    }
   }
 
   @Test
