@@ -124,6 +124,37 @@ final class TagVersions implements ValidityCheck {
     records.putAll(moved);
   }
 
+  /** The records of an entry's tags, read with the entry where the store can (one script on Redis). */
+  @Override
+  public Lookup lookup() {
+    return new Lookup(LIST, records);
+  }
+
+  /** {@link #isValid(EntryMetadata)} with the records read along with the entry, where they were. */
+  @Override
+  public boolean isValid(EntryMetadata metadata, Map<String, Object> along) {
+    Map<String, String> values = metadata.values();
+    String list = values.get(LIST);
+    if (list == null) {
+      return true;
+    }
+    if (list.indexOf('\n') < 0) {
+      return along.containsKey(list) ? matches(values.get(list), (Long) along.get(list)) : isValid(metadata);
+    }
+    String[] names = list.split("\n");
+    for (String name : names) {
+      if (!along.containsKey(name)) {
+        return isValid(metadata); // not read along: read them here
+      }
+    }
+    for (String name : names) {
+      if (!matches(values.get(name), (Long) along.get(name))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public boolean isValid(EntryMetadata metadata) {
     Map<String, String> values = metadata.values();

@@ -79,6 +79,11 @@ public final class FrameCodec implements EntryCodec {
   }
 
   @Override
+  public byte[] stringKeyPrefix() {
+    return new byte[] {'s'};
+  }
+
+  @Override
   public Object decodeKey(Object stored) {
     byte[] b = ((BinaryKey) stored).bytes();
     if (b.length == 0) {

@@ -43,4 +43,13 @@ public interface EntryCodec {
   default boolean mayBeCorrupt() {
     return false;
   }
+
+  /**
+   * The bytes that every {@code String} key's encoding is, followed by its UTF-8, if this codec
+   * encodes {@code String} keys so (into a {@link io.jadugar.jcache.spi.BinaryKey}); else {@code
+   * null}, the default.
+   */
+  default byte[] stringKeyPrefix() {
+    return null;
+  }
 }

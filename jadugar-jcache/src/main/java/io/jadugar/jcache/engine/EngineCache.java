@@ -31,6 +31,7 @@ import io.jadugar.jcache.processor.ProcessorResult;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
+import io.jadugar.jcache.spi.StoreLookup;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,6 +91,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   private final Writes<K, V> writes;
   private final BatchWrites<K, V> batches;
   private final VendorOperations<K, V> vendor;
+  private final Presence<K, V> presence;
   /** Orders listener registrations with what the store is told of them. */
   private final Object listenerLock = new Object();
   private volatile boolean closed;
@@ -132,6 +134,7 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
         configuration.isReadThrough() && loader != null, events, new CacheStatistics(), executor);
     Reports reports = new Reports(core);
     Presence<K, V> presence = new Presence<>(core, reports);
+    this.presence = presence;
     Expiries expiries = new Expiries(core);
     Completion<K, V> completion = new Completion<>(core, presence, reports);
     this.storeEvents = new StoreEvents<>(core, presence, reports);
@@ -363,7 +366,28 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
 
   @Override
   public void addValidityCheck(ValidityCheck check) {
-    vendor.addValidityCheck(Objects.requireNonNull(check, "check"));
+    vendor.addValidityCheck(Objects.requireNonNull(check, "check"), along(check));
+  }
+
+  /**
+   * The lookup of {@code check} as this cache's store reads it along with an entry, or {@code null}
+   * when it declares none, its cache is not one of this provider's, or the store cannot.
+   */
+  private Presence.Along along(ValidityCheck check) {
+    ValidityCheck.Lookup lookup = check.lookup();
+    if (lookup == null || !(lookup.cache() instanceof EngineCache<?, ?> other) || other.isClosed()) {
+      return null;
+    }
+    byte[] prefix = other.core.codec.stringKeyPrefix();
+    if (prefix == null) {
+      return null;
+    }
+    StoreLookup storeLookup = new StoreLookup(lookup.listName(), other.core.store, prefix);
+    if (!core.store.readsAlong(storeLookup)) {
+      return null;
+    }
+    Presence<?, ?> records = other.presence;
+    return new Presence.Along(check, storeLookup, records::presentValue);
   }
 
   @Override

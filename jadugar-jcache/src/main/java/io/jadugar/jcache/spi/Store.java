@@ -76,6 +76,24 @@ public interface Store extends AutoCloseable {
     return entries;
   }
 
+  /**
+   * Whether {@link #get(Object, StoreLookup, Map)} reads {@code lookup}'s entries with the entry in
+   * one request. By default not: the caller then reads them itself.
+   */
+  default boolean readsAlong(StoreLookup lookup) {
+    return false;
+  }
+
+  /**
+   * The entry under {@code key}, as {@link #get(Object)}, and with it the entries of {@code lookup}
+   * its metadata lists: each listed name to its entry in {@code lookup.store()}, {@code null} when
+   * absent, put into {@code along}. A store that {@link #readsAlong} does it in one request; by
+   * default only the entry is read and {@code along} stays as it is.
+   */
+  default StoreEntry get(Object key, StoreLookup lookup, Map<String, StoreEntry> along) {
+    return get(key);
+  }
+
   /** Writes {@code entry} unconditionally. */
   void put(StoreEntry entry);
 

@@ -4,9 +4,13 @@ import io.jadugar.jcache.ValidityCheck;
 import io.jadugar.jcache.codec.CorruptEntryException;
 import io.jadugar.jcache.spi.EntryMetadata;
 import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.spi.StoreLookup;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 import javax.cache.event.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +31,17 @@ public final class Presence<K, V> {
   private final Reports reports;
   /** The validity checks, consulted on every read of an entry with metadata; copied on change. */
   private volatile ValidityCheck[] checks = new ValidityCheck[0];
+  /** The check whose lookup the store reads along with an entry, or {@code null}: at most one. */
+  private volatile Along along;
+
+  /**
+   * A check's {@link ValidityCheck#lookup lookup} as the store reads it along with an entry.
+   *
+   * @param check the check that declared it
+   * @param lookup the entries to read, in store terms
+   * @param value the value a read of the lookup's cache finds in one of its entries (key, entry), or null
+   */
+  public record Along(ValidityCheck check, StoreLookup lookup, BiFunction<Object, StoreEntry, Object> value) {}
 
   /** Presence in the cache of {@code core}, reporting corrupt entries to {@code reports}. */
   public Presence(CacheCore<K, V> core, Reports reports) {
@@ -36,9 +51,31 @@ public final class Presence<K, V> {
 
   /** Adds a validity check. */
   public synchronized void addCheck(ValidityCheck check) {
+    addCheck(check, null);
+  }
+
+  /**
+   * Adds a validity check whose lookup the store reads along with each entry ({@code along}), unless
+   * {@code along} is null or another check's already is.
+   */
+  public synchronized void addCheck(ValidityCheck check, Along along) {
     ValidityCheck[] c = Arrays.copyOf(checks, checks.length + 1);
     c[c.length - 1] = check;
     checks = c;
+    if (along != null && this.along == null) {
+      this.along = along;
+    }
+  }
+
+  /** The lookup to read along with an entry for the checks, or {@code null}. */
+  public Along along() {
+    return along;
+  }
+
+  /** The value of {@code entry} as {@link #present} finds it, not settling an expired one: for a lookup. */
+  @SuppressWarnings("unchecked")
+  public Object presentValue(Object key, StoreEntry entry) {
+    return present((K) key, entry, false);
   }
 
   /** Removes a validity check, if added. */
@@ -46,6 +83,9 @@ public final class Presence<K, V> {
     List<ValidityCheck> c = new ArrayList<>(Arrays.asList(checks));
     c.remove(check);
     checks = c.toArray(new ValidityCheck[0]);
+    if (along != null && along.check() == check && !c.contains(check)) {
+      along = null;
+    }
   }
 
   /**
@@ -86,7 +126,15 @@ public final class Presence<K, V> {
    * dropped; an expired one is dropped and reported when {@code settleExpired}.
    */
   public V present(K key, StoreEntry entry, boolean settleExpired) {
-    return unexpired(key, entry, settleExpired) ? valueOf(key, entry, true) : null;
+    return present(key, entry, settleExpired, null);
+  }
+
+  /**
+   * {@link #present(Object, StoreEntry, boolean)} of an entry read with {@link #along}'s entries,
+   * {@code found} (names to entries, null when absent), which its check then decides with.
+   */
+  public V present(K key, StoreEntry entry, boolean settleExpired, Map<String, StoreEntry> found) {
+    return unexpired(key, entry, settleExpired, found) ? valueOf(key, entry, true) : null;
   }
 
   /**
@@ -94,17 +142,17 @@ public final class Presence<K, V> {
    * bytes can be damaged (a store-by-value copy in memory is not, so containsKey copies nothing).
    */
   public boolean isPresent(K key, StoreEntry entry, boolean settleExpired) {
-    return unexpired(key, entry, settleExpired)
+    return unexpired(key, entry, settleExpired, null)
         && (!core.codec.mayBeCorrupt() || valueOf(key, entry, true) != null);
   }
 
   /** Whether {@code entry} is stored and not expired; an expired one is dropped and reported when {@code settle}. */
-  private boolean unexpired(K key, StoreEntry entry, boolean settle) {
+  private boolean unexpired(K key, StoreEntry entry, boolean settle, Map<String, StoreEntry> found) {
     if (entry == null) {
       return false;
     }
     if ((entry.expireAt() != StoreEntry.ETERNAL || checks.length != 0)
-        && expired(entry, core.clock.millis())) {
+        && expired(entry, core.clock.millis(), found)) {
       if (settle && core.store.remove(entry) && core.events.hasListeners(EventType.EXPIRED)) {
         V value = valueOf(key, entry, false);
         core.events.publish(EventType.EXPIRED, key, value, value);
@@ -119,14 +167,18 @@ public final class Presence<K, V> {
    * invalid: either way it is not present, and the one is treated exactly as the other.
    */
   public boolean expired(StoreEntry entry, long now) {
+    return expired(entry, now, null);
+  }
+
+  private boolean expired(StoreEntry entry, long now, Map<String, StoreEntry> found) {
     if (entry.isExpiredAt(now)) {
       return true;
     }
     ValidityCheck[] c = checks;
-    return c.length != 0 && !valid(entry, c);
+    return c.length != 0 && !valid(entry, c, found);
   }
 
-  private boolean valid(StoreEntry entry, ValidityCheck[] c) {
+  private boolean valid(StoreEntry entry, ValidityCheck[] c, Map<String, StoreEntry> found) {
     EntryMetadata metadata;
     try {
       metadata = core.codec.metadataOf(entry.value());
@@ -136,9 +188,11 @@ public final class Presence<K, V> {
     if (metadata == null) {
       return true;
     }
+    Along a = found == null || found.isEmpty() ? null : along;
     for (ValidityCheck check : c) {
       try {
-        if (!check.isValid(metadata)) {
+        if (a != null && a.check() == check ? !check.isValid(metadata, values(a, found))
+            : !check.isValid(metadata)) {
           return false;
         }
       } catch (RuntimeException e) {
@@ -148,6 +202,13 @@ public final class Presence<K, V> {
       }
     }
     return true;
+  }
+
+  /** The values of the entries {@code found} along with an entry: names to values, null when absent. */
+  private static Map<String, Object> values(Along a, Map<String, StoreEntry> found) {
+    Map<String, Object> values = new HashMap<>((int) (found.size() / 0.75f) + 1);
+    found.forEach((name, e) -> values.put(name, e == null ? null : a.value().apply(e.key(), e)));
+    return values;
   }
 
   /** The key of {@code entry}, or null (counted and reported) if its bytes do not decode. */

@@ -47,8 +47,18 @@ public final class Reads<K, V> {
   /** JSR-107's get. */
   public V get(K key) {
     long start = core.start();
-    StoreEntry entry = core.store.get(core.codec.encodeKey(key));
-    V value = presence.present(key, entry, true);
+    Presence.Along along = presence.along();
+    StoreEntry entry;
+    V value;
+    if (along == null) {
+      entry = core.store.get(core.codec.encodeKey(key));
+      value = presence.present(key, entry, true);
+    } else {
+      // the entries a validity check reads, read with the entry (one script on Redis)
+      Map<String, StoreEntry> found = new HashMap<>(4);
+      entry = core.store.get(core.codec.encodeKey(key), along.lookup(), found);
+      value = presence.present(key, entry, true, found);
+    }
     if (value != null) {
       expiries.touch(entry);
     }

@@ -81,8 +81,8 @@ public final class VendorOperations<K, V> {
   }
 
   /** Adds a check consulted on every read. */
-  public void addValidityCheck(ValidityCheck check) {
-    presence.addCheck(check);
+  public void addValidityCheck(ValidityCheck check, Presence.Along along) {
+    presence.addCheck(check, along);
   }
 
   /** Removes a check. */

@@ -165,4 +165,64 @@ final class RedisScripts {
       "local t = redis.call('TYPE', KEYS[1]).ok",
       "if t == 'string' or t == 'none' then return 0 end",
       "return 1");
+
+  /**
+   * A read of an entry and of the entries its metadata lists, in one call. {@code KEYS[1]} = the
+   * entry's key, {@code ARGV[1]} = the metadata name whose value lists names (one per line), {@code
+   * ARGV[2]} = the Redis key of a name but the name (namespace and key prefix). Returns nothing for
+   * foreign data; else the stored value ({@code nil} if absent) then, for each listed name, the name
+   * and the stored value of its key ({@code nil} if absent or foreign). The frame is parsed as {@code
+   * Frame} writes it: a value that does not parse lists nothing, and the reader decides as it would
+   * without this script. Reads only; single server (the listed keys are in other slots).
+   */
+  static final String GET_ALONG = String.join("\n",
+      "local ok, raw = pcall(redis.call, 'GET', KEYS[1])",
+      "if not ok then return {} end",
+      "if not raw then return {false} end",
+      "local out = {raw}",
+      "local n = #raw",
+      // 8 version + 8 expiry, then the frame: magic, version, serializer, compressor, flags, checksum
+      "if n < 25 or string.byte(raw, 17) ~= 167 then return out end",
+      "local flags = string.byte(raw, 21)",
+      "if math.floor(flags / 16) % 2 == 0 then return out end",
+      "local p = 26",
+      "local function int(at)",
+      "  if at + 3 > n then return -1 end",
+      "  local a, b, c, d = string.byte(raw, at, at + 3)",
+      "  if a > 127 then return -1 end",
+      "  return ((a * 256 + b) * 256 + c) * 256 + d",
+      "end",
+      "if flags % 2 == 1 then p = p + 8 end",
+      "if math.floor(flags / 8) % 2 == 1 then",
+      "  local k = int(p)",
+      "  if k < 0 then return out end",
+      "  p = p + 4 + k",
+      "end",
+      "local len = int(p)",
+      "if len < 12 or p + 3 + len > n then return out end",
+      "local stop = p + 3 + len",
+      "p = p + 12",
+      "local count = int(p)",
+      "p = p + 4",
+      "local list",
+      "for i = 1, count do",
+      "  local nl = int(p)",
+      "  if nl < 0 or p + 3 + nl > stop then return out end",
+      "  local name = string.sub(raw, p + 4, p + 3 + nl)",
+      "  p = p + 4 + nl",
+      "  local vl = int(p)",
+      "  if vl < 0 or p + 3 + vl > stop then return out end",
+      "  if name == ARGV[1] then",
+      "    list = string.sub(raw, p + 4, p + 3 + vl)",
+      "    break",
+      "  end",
+      "  p = p + 4 + vl",
+      "end",
+      "if not list then return out end",
+      "for name in string.gmatch(list, '[^\\n]+') do",
+      "  local got, rec = pcall(redis.call, 'GET', ARGV[2] .. name)",
+      "  out[#out + 1] = name",
+      "  out[#out + 1] = got and rec or false",
+      "end",
+      "return out");
 }

@@ -8,6 +8,7 @@ import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
+import io.jadugar.jcache.spi.StoreLookup;
 import io.jadugar.jcache.spi.StoreMemory;
 import io.jadugar.jcache.spi.StoreOptions;
 import io.jadugar.jcache.spi.StoreTraffic;
@@ -66,6 +67,7 @@ final class RedisStore implements Store {
   /** Keys per PUT script call of a putAll: bounds how long one call holds the server. */
   private static final int PUT_CHUNK = 500;
   private static final String PUT_SHA = sha1(RedisScripts.PUT);
+  private static final String GET_ALONG_SHA = sha1(RedisScripts.GET_ALONG);
   /** The version of another program's data under a cache's key (see {@link RedisScripts#FOREIGN}). */
   private static final byte[] FOREIGN_VERSION = RedisScripts.FOREIGN.getBytes(StandardCharsets.US_ASCII);
   /** The value of foreign data: no frame, so the engine counts a corrupt entry. */
@@ -334,6 +336,71 @@ final class RedisStore implements Store {
         return foreign(key);
       }
       throw fault("get", e, false);
+    }
+  }
+
+  /**
+   * On one server, when the lookup's store is a cache of this client: its records are then on the
+   * same server, read by the same script. A cluster keeps them in other slots, which one script
+   * cannot reach: there the caller reads them (a second round trip).
+   */
+  @Override
+  public boolean readsAlong(StoreLookup lookup) {
+    byte[] prefix = lookup.keyPrefix();
+    // the script names a record's Redis key namespace + prefix + name: plain text, as redisKey does
+    // for bytes that are UTF-8 and do not start with its Base64 mark
+    return !cluster && lookup.store() instanceof RedisStore other && other.client == client
+        && prefix != null && prefix.length > 0 && prefix[0] != BINARY && isAscii(prefix);
+  }
+
+  /** One script ({@link RedisScripts#GET_ALONG}): the entry and the records its metadata lists. */
+  @Override
+  public StoreEntry get(Object key, StoreLookup lookup, Map<String, StoreEntry> along) {
+    if (!readsAlong(lookup)) {
+      return get(key);
+    }
+    RedisStore other = (RedisStore) lookup.store();
+    byte[] prefix = lookup.keyPrefix();
+    byte[] ns = other.namespace.getBytes(StandardCharsets.UTF_8);
+    byte[] recordPrefix = Arrays.copyOf(ns, ns.length + prefix.length);
+    System.arraycopy(prefix, 0, recordPrefix, ns.length, prefix.length);
+    String redisKey = redisKey(key);
+    List<Object> reply;
+    try {
+      reply = evalSha(redisKey, RScript.Mode.READ_ONLY, GET_ALONG_SHA, RedisScripts.GET_ALONG,
+          RScript.ReturnType.LIST, List.of(redisKey),
+          new Object[] {lookup.listName().getBytes(StandardCharsets.UTF_8), recordPrefix});
+    } catch (RuntimeException e) {
+      throw fault("get", e, false);
+    }
+    if (reply == null || reply.isEmpty()) {
+      LOG.debug("Cache {}: key {} holds foreign data, not a Redis string", cacheName, key);
+      return foreign(key);
+    }
+    for (int i = 1; i + 1 < reply.size(); i += 2) {
+      byte[] name = (byte[]) reply.get(i);
+      byte[] k = Arrays.copyOf(prefix, prefix.length + name.length);
+      System.arraycopy(name, 0, k, prefix.length, name.length);
+      along.put(new String(name, StandardCharsets.UTF_8), decode(new BinaryKey(k), (byte[]) reply.get(i + 1)));
+    }
+    return decode(key, (byte[]) reply.get(0));
+  }
+
+  /** A script by its SHA, loaded on the rare NOSCRIPT (see {@link #evalPut}). */
+  private <R> R evalSha(String key, RScript.Mode mode, String sha, String lua, RScript.ReturnType type,
+      List<Object> keys, Object[] args) {
+    RScript s = script();
+    try {
+      counters.sent(1);
+      return s.evalSha(key, mode, sha, type, keys, args);
+    } catch (RuntimeException e) {
+      if (!noScript(e)) {
+        throw e;
+      }
+      LOG.debug("Cache {}: loading a script into {}", cacheName, where);
+      counters.sent(2);
+      s.scriptLoad(lua);
+      return s.evalSha(key, mode, sha, type, keys, args);
     }
   }
 

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jadugar.jcache.EntryOptions;
+import io.jadugar.jcache.JadugarCache;
 import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.ValidityCheck;
+import io.jadugar.jcache.spi.EntryMetadata;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
 import io.jadugar.jcache.engine.EngineCache;
 import java.io.IOException;
@@ -107,6 +111,52 @@ abstract class ForeignDataContract {
       assertEquals(before + 1, corrupt(c), t + " counted as corrupt");
       assertEquals("none", type("get", t), t + " dropped");
     }
+  }
+
+  /**
+   * A check that declares a lookup (on one server the entry and its records are then read by one
+   * script): foreign data under the entry's key is a counted miss, dropped; under a listed record's
+   * key it is no record, so the entry is invalid.
+   */
+  @Test
+  void aReadWithALookupTakesForeignDataForCorruptOrAbsent() throws Exception {
+    Cache<String, String> c = cache("along");
+    Cache<String, Long> records = manager.createCache("along-records",
+        new MutableConfiguration<String, Long>().setTypes(String.class, Long.class));
+    c.unwrap(JadugarCache.class).addValidityCheck(new ValidityCheck() {
+      @Override
+      public boolean isValid(EntryMetadata metadata) {
+        return Long.valueOf(1).equals(records.get(metadata.values().get("list")));
+      }
+
+      @Override
+      public Lookup lookup() {
+        return new Lookup("list", records);
+      }
+
+      @Override
+      public boolean isValid(EntryMetadata metadata, Map<String, Object> along) {
+        String name = metadata.values().get("list");
+        return along.containsKey(name) ? Long.valueOf(1).equals(along.get(name)) : isValid(metadata);
+      }
+    });
+    records.put("r", 1L);
+    @SuppressWarnings("unchecked")
+    JadugarCache<String, String> vendor = c.unwrap(JadugarCache.class);
+    vendor.put("k", "v", EntryOptions.NONE.withMetadata("list", "r"));
+    assertEquals("v", c.get("k"), "valid while its record holds");
+    for (String t : TYPES) {
+      foreign("along", t, t);
+      long before = corrupt(c);
+      assertNull(c.get(t), t);
+      assertEquals(before + 1, corrupt(c), t + " counted as corrupt");
+      assertEquals("none", type("along", t), t + " dropped");
+    }
+    foreign("along-records", "r", "list");
+    assertNull(c.get("k"), "a foreign value under the record's key is no record");
+    records.put("r", 1L);
+    vendor.put("k", "v", EntryOptions.NONE.withMetadata("list", "r"));
+    assertEquals("v", c.get("k"), "valid again with its record");
   }
 
   @Test
