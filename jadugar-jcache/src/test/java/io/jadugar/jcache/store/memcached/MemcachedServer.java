@@ -105,14 +105,35 @@ public final class MemcachedServer implements AutoCloseable {
     start();
   }
 
-  /** Freezes the process (SIGSTOP): its connections stay open and its contents stay, unanswered. */
+  /**
+   * Freezes the process (SIGSTOP): its connections stay open and its contents stay, unanswered.
+   * Returns once the kernel shows it stopped: a signal is delivered asynchronously, and a thread
+   * still running on another core could otherwise answer one more request.
+   */
   public synchronized void pause() throws IOException, InterruptedException {
     signal("-STOP");
+    awaitStopped(true);
   }
 
-  /** Lets a frozen process go on (SIGCONT), with the contents it had. */
+  /** Lets a frozen process go on (SIGCONT), with the contents it had; returns once it runs. */
   public synchronized void resume() throws IOException, InterruptedException {
     signal("-CONT");
+    awaitStopped(false);
+  }
+
+  /** Waits up to 5 s until the process's state in /proc is stopped ({@code T}) or not. */
+  private void awaitStopped(boolean stopped) throws IOException, InterruptedException {
+    Path stat = Path.of("/proc", String.valueOf(process.pid()), "stat");
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      String s = Files.readString(stat);
+      char state = s.charAt(s.lastIndexOf(')') + 2);
+      if ((state == 'T' || state == 't') == stopped) {
+        return;
+      }
+      Thread.sleep(1);
+    }
+    throw new IOException("memcached " + process.pid() + " did not " + (stopped ? "stop" : "go on") + " within 5 s");
   }
 
   private void signal(String signal) throws IOException, InterruptedException {
