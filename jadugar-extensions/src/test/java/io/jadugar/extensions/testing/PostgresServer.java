@@ -1,5 +1,6 @@
 package io.jadugar.extensions.testing;
 
+import io.jadugar.jcache.testing.Ports;
 import io.jadugar.jcache.store.redis.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class PostgresServer implements AutoCloseable {
     Path data = dir.resolve("data");
     run(asUser(root, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
         "--auth=trust", "--no-sync", "--no-locale", "-E", "UTF8")), dir);
-    int port = RedisServer.freePort();
+    int port = Ports.free();
     Process p = new ProcessBuilder(asUser(root, List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
         "-h", "127.0.0.1", "-p", String.valueOf(port), "-k", dir.toString(),
         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")))

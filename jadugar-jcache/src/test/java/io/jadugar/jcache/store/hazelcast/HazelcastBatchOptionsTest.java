@@ -1,5 +1,6 @@
 package io.jadugar.jcache.store.hazelcast;
 
+import io.jadugar.jcache.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -65,7 +66,7 @@ class HazelcastBatchOptionsTest {
   @BeforeAll
   static void start() throws Exception {
     String name = "jadugar-batch-" + UUID.randomUUID().toString().substring(0, 8);
-    int port = HazelcastCluster.freePort();
+    int port = Ports.free();
     Config c = new Config().setClusterName(name);
     c.setProperty("hazelcast.logging.type", "slf4j");
     c.setProperty("hazelcast.socket.bind.any", "false");

@@ -1,11 +1,11 @@
 package io.jadugar.jcache.store.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.jadugar.jcache.testing.Ports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,10 +48,10 @@ public final class HazelcastCluster implements AutoCloseable {
     this.backupCount = backupCount;
     this.dir = Files.createTempDirectory("hazelcast-" + clusterName);
     for (int i = 0; i < members; i++) {
-      ports.add(freePort());
+      ports.add(Ports.free());
     }
     for (int i = 0; i < embedded; i++) {
-      embeddedPorts.add(freePort());
+      embeddedPorts.add(Ports.free());
     }
   }
 
@@ -188,13 +188,28 @@ public final class HazelcastCluster implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      if (!joined.await(90, TimeUnit.SECONDS)) {
-        throw new IOException("hazelcast member on port " + port + " did not see " + expected
-            + " members within 90 s (log: " + log + ", alive: " + p.isAlive() + ")");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!joined.await(200, TimeUnit.MILLISECONDS)) {
+        boolean died = !p.isAlive();
+        if (died || System.nanoTime() > deadline) {
+          reader.join(2_000); // the rest of what it printed
+          // the log goes with the cluster's directory: the failure carries its end
+          throw new IOException("hazelcast member on port " + port + (died ? " exited with " + p.exitValue()
+              + " before it saw " : " did not see ") + expected + " members within 90 s; its log ends:\n" + tail(log));
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
     }
   }
 
@@ -207,12 +222,6 @@ public final class HazelcastCluster implements AutoCloseable {
     }
   }
 
-  /** A port nobody listens on now. */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   @Override
   public void close() {

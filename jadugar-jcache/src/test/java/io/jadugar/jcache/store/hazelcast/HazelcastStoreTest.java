@@ -1,5 +1,6 @@
 package io.jadugar.jcache.store.hazelcast;
 
+import io.jadugar.jcache.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -204,7 +205,7 @@ class HazelcastStoreTest {
 
   @Test
   void nothingReachableIsAnErrorNamingTheAddressesTriedWithinTheTimeout() throws Exception {
-    String tried = "127.0.0.1:" + HazelcastCluster.freePort() + ",127.0.0.1:" + HazelcastCluster.freePort();
+    String tried = "127.0.0.1:" + Ports.free() + ",127.0.0.1:" + Ports.free();
     JadugarCachingProvider nowhere = new JadugarCachingProvider();
     long start = System.nanoTime();
     try {

@@ -1,11 +1,11 @@
 package io.jadugar.jcache.store.memcached;
 
+import io.jadugar.jcache.testing.Ports;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public final class MemcachedServer implements AutoCloseable {
 
   /** Starts a server on a free port with {@code extraArgs} (such as {@code -I 1m}). */
   public static MemcachedServer launch(String... extraArgs) throws IOException {
-    MemcachedServer s = new MemcachedServer(freePort(), List.of(extraArgs));
+    MemcachedServer s = new MemcachedServer(Ports.free(), List.of(extraArgs));
     s.start();
     return s;
   }
@@ -245,11 +245,6 @@ public final class MemcachedServer implements AutoCloseable {
     return "memcached";
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   private static void sleep(long ms) {
     try {

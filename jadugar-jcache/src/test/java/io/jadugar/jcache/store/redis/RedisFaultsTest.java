@@ -1,5 +1,6 @@
 package io.jadugar.jcache.store.redis;
 
+import io.jadugar.jcache.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class RedisFaultsTest {
 
   @Test
   void aServerThatIsNotThereIsNamedWithTheCause() throws Exception {
-    int port = RedisServer.freePort();
+    int port = Ports.free();
     JadugarCachingProvider provider = new JadugarCachingProvider();
     try {
       long start = System.nanoTime();
@@ -120,7 +121,7 @@ class RedisFaultsTest {
   @Test
   void sentinelLeadsToTheMaster() throws Exception {
     try (RedisServer master = RedisServer.launch()) {
-      int port = RedisServer.freePort();
+      int port = Ports.free();
       Path dir = Files.createTempDirectory("jadugar-sentinel-");
       Path conf = dir.resolve("sentinel.conf");
       Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,

@@ -1,9 +1,8 @@
 package io.jadugar.jcache.store.redis;
 
+import io.jadugar.jcache.testing.Ports;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a server with {@code extra} arguments after the defaults. */
   public static RedisServer launch(String... extra) throws IOException {
-    RedisServer s = new RedisServer(freePort(), Arrays.asList(extra));
+    RedisServer s = new RedisServer(Ports.free(), Arrays.asList(extra));
     s.start();
     return s;
   }
@@ -45,7 +44,7 @@ public final class RedisServer implements AutoCloseable {
    */
   public static RedisServer launch(java.util.function.IntFunction<List<String>> extra, List<String> cli)
       throws IOException {
-    int port = freePort();
+    int port = Ports.free();
     RedisServer s = new RedisServer(port, extra.apply(port));
     s.cliAuth.addAll(cli);
     s.start();
@@ -59,12 +58,6 @@ public final class RedisServer implements AutoCloseable {
     return this;
   }
 
-  /** A free TCP port on loopback. */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   public int port() {
     return port;
@@ -205,7 +198,7 @@ public final class RedisServer implements AutoCloseable {
       Cluster c = new Cluster();
       try {
         for (int i = 0; i < 3; i++) {
-          int port = freePort();
+          int port = Ports.free();
           c.nodes.add(RedisServer.start0(port, List.of("--cluster-enabled", "yes",
               "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "5000")));
         }
