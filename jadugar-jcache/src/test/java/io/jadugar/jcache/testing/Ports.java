@@ -12,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Loopback ports for the servers the tests start. A port the kernel hands out with {@code bind(0)}
  * lies in the ephemeral range, where any outgoing connection (a Hazelcast member dialling the members
- * not yet started, a client reconnecting) may take it before the server binds it: a CI run lost a
- * Hazelcast member that way. So the ports come from below that range, are checked free, and are never
+ * not yet started, a client reconnecting) may take it before the server binds it: most likely how a
+ * CI run lost a Hazelcast member on start. So the ports come from below that range, are checked free, and are never
  * handed out twice by one JVM.
  */
 public final class Ports {
