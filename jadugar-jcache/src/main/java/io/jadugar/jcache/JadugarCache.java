@@ -81,8 +81,10 @@ public interface JadugarCache<K, V> extends Cache<K, V> {
   MetricsSnapshot metrics(java.time.Duration timeout);
 
   /**
-   * Returns when the asynchronous work this cache has accepted is done. Nothing in Jadugar's core
-   * is asynchronous yet, so it returns at once; write-back fills it in.
+   * Returns when the asynchronous work this cache has accepted is done: the core does nothing
+   * asynchronously, so this flushes the cache's {@code CacheWriter} when it is a
+   * {@link java.io.Flushable} (a write-back writer is), and returns at once otherwise. A writer whose
+   * flush fails makes this throw a {@code javax.cache.integration.CacheWriterException} naming the cache.
    */
   void flush();
 }

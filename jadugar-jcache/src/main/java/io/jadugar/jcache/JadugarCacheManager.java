@@ -319,6 +319,16 @@ public final class JadugarCacheManager implements CacheManager, JadugarManager {
   }
 
   @Override
+  public void flush() {
+    requireOpen();
+    for (EngineCache<?, ?> cache : new ArrayList<>(caches.values())) {
+      if (!cache.isClosed()) {
+        cache.flush();
+      }
+    }
+  }
+
+  @Override
   public void connect() {
     requireOpen();
     for (Map.Entry<String, StoreClient> e : clients.entrySet()) {

@@ -44,6 +44,9 @@ public interface JadugarManager {
   /** Whether the connections are open, that is, not {@link #disconnect() disconnected}; does no I/O (see {@link #health()} for that). */
   boolean isConnected();
 
+  /** {@link JadugarCache#flush()} of every open cache of this manager, one after another. */
+  void flush();
+
   /** Hears the servers of every store go down (connection lost) and come back. */
   void addStoreStateListener(StoreStateListener listener);
 

@@ -33,6 +33,8 @@ import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
 import io.jadugar.jcache.spi.StoreLookup;
 import java.io.Closeable;
+import java.io.Flushable;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -419,7 +421,13 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   @Override
   public void flush() {
     requireOpen();
-    // nothing in the core is asynchronous yet: write-back fills this in
+    if (core.writer instanceof Flushable) {
+      try {
+        ((Flushable) core.writer).flush();
+      } catch (IOException | RuntimeException e) {
+        throw new javax.cache.integration.CacheWriterException("Flushing the writer of cache '" + name + "' failed: " + e, e);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- listeners and lifecycle

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jadugar.jcache.EntryInfo;
@@ -14,6 +15,7 @@ import io.jadugar.jcache.VendorEvent;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.testing.AllStores;
+import io.jadugar.jcache.JadugarManager;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,7 @@ import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -265,11 +268,61 @@ class VendorApiTest {
 
   @ParameterizedTest
   @MethodSource("all")
-  void flushReturnsAtOnce(String store) {
+  void flushReturnsAtOnceWithoutAFlushableWriter(String store) {
     JadugarCache<String, String> c = cache(store, "flush");
     c.put("k", "v");
     c.flush();
+    stores.manager(store).unwrap(JadugarManager.class).flush();
     assertEquals("v", c.get("k"));
+  }
+
+  /** A writer that only counts its flushes; a flush fails once {@code fail} is set. */
+  public static final class FlushableWriter implements javax.cache.integration.CacheWriter<String, String>,
+      java.io.Flushable, Serializable {
+    static final java.util.concurrent.atomic.AtomicInteger FLUSHES = new java.util.concurrent.atomic.AtomicInteger();
+    static volatile boolean fail;
+
+    @Override
+    public void flush() throws java.io.IOException {
+      if (fail) {
+        throw new java.io.IOException("journal full");
+      }
+      FLUSHES.incrementAndGet();
+    }
+
+    @Override
+    public void write(javax.cache.Cache.Entry<? extends String, ? extends String> entry) {}
+
+    @Override
+    public void writeAll(java.util.Collection<javax.cache.Cache.Entry<? extends String, ? extends String>> entries) {}
+
+    @Override
+    public void delete(Object key) {}
+
+    @Override
+    public void deleteAll(java.util.Collection<?> keys) {}
+  }
+
+  @Test
+  void flushFlushesAFlushableWriterThroughTheCacheAndTheManager() {
+    JadugarCache<String, String> c = cache("memory", "flush-writer", new JadugarConfiguration<String, String>()
+        .setWriteThrough(true)
+        .setCacheWriterFactory(javax.cache.configuration.FactoryBuilder.factoryOf(FlushableWriter.class)));
+    FlushableWriter.fail = false;
+    int before = FlushableWriter.FLUSHES.get();
+    c.flush();
+    assertEquals(before + 1, FlushableWriter.FLUSHES.get());
+    stores.manager("memory").unwrap(JadugarManager.class).flush();
+    assertEquals(before + 2, FlushableWriter.FLUSHES.get());
+    FlushableWriter.fail = true;
+    try {
+      javax.cache.integration.CacheWriterException e =
+          assertThrows(javax.cache.integration.CacheWriterException.class, c::flush);
+      assertTrue(e.getMessage().contains("flush-writer") && e.getMessage().contains("journal full"), e.getMessage());
+    } finally {
+      FlushableWriter.fail = false;
+      stores.manager("memory").destroyCache("flush-writer");
+    }
   }
 
   @ParameterizedTest
