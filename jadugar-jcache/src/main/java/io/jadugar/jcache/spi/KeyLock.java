@@ -18,6 +18,35 @@ public interface KeyLock extends AutoCloseable {
   void close();
 
   /**
+   * Takes the lock of each of {@code keys} with {@code lockOne}, in their natural order (a remote
+   * store's {@link BinaryKey}s: the order of their bytes, the same in every JVM, so two holders of
+   * overlapping sets never wait for each other in a circle); closing the result releases them all,
+   * last taken first, once. If one cannot be taken, those taken are released and the failure thrown.
+   */
+  static KeyLock inOrder(java.util.Collection<?> keys, java.util.function.Function<Object, KeyLock> lockOne) {
+    Object[] sorted = keys.toArray();
+    java.util.Arrays.sort(sorted);
+    KeyLock[] held = new KeyLock[sorted.length];
+    int n = 0;
+    try {
+      for (; n < sorted.length; n++) {
+        held[n] = lockOne.apply(sorted[n]);
+      }
+    } catch (RuntimeException e) {
+      closeAll(held, n, e);
+      throw e;
+    }
+    int count = n;
+    boolean[] closed = {false}; // closed on the thread that took them: no need to be atomic
+    return () -> {
+      if (!closed[0]) {
+        closed[0] = true;
+        closeAll(held, count, null);
+      }
+    };
+  }
+
+  /**
    * Closes the first {@code n} of {@code locks}, last taken first. A failure is added to
    * {@code cause} if there is one, else thrown after the others are closed.
    */

@@ -219,20 +219,7 @@ public interface Store extends AutoCloseable {
    * override this with locks its compute waits for.
    */
   default KeyLock lockAll(Collection<?> keys) {
-    Object[] sorted = keys.toArray();
-    java.util.Arrays.sort(sorted);
-    KeyLock[] held = new KeyLock[sorted.length];
-    int n = 0;
-    try {
-      for (; n < sorted.length; n++) {
-        held[n] = lock(sorted[n]);
-      }
-    } catch (RuntimeException e) {
-      KeyLock.closeAll(held, n, e);
-      throw e;
-    }
-    int count = n;
-    return () -> KeyLock.closeAll(held, count, null);
+    return KeyLock.inOrder(keys, this::lock);
   }
 
   // ---------------------------------------------------------------- health (vendor API)

@@ -477,32 +477,11 @@ final class HazelcastStore implements Store {
     } catch (RuntimeException e) {
       throw fault("lock", e);
     }
-    BinaryKey[] sorted = keys.toArray(new BinaryKey[0]);
-    Arrays.sort(sorted);
-    int[] extraHolds = new int[sorted.length];
-    int n = 0;
-    try {
-      for (; n < sorted.length; n++) {
-        extraHolds[n] = lock(m, sorted[n].bytes());
-      }
-    } catch (RuntimeException e) {
-      unlockAll(m, sorted, extraHolds, n);
-      throw e;
-    }
-    int held = n;
-    boolean[] closed = {false};
-    return () -> {
-      if (!closed[0]) {
-        closed[0] = true;
-        unlockAll(m, sorted, extraHolds, held);
-      }
-    };
-  }
-
-  private void unlockAll(IMap<Object, Object> m, BinaryKey[] keys, int[] extraHolds, int n) {
-    for (int i = n - 1; i >= 0; i--) {
-      unlock(m, keys[i].bytes(), extraHolds[i]);
-    }
+    return KeyLock.inOrder(keys, key -> {
+      byte[] k = ((BinaryKey) key).bytes();
+      int extraHolds = lock(m, k);
+      return () -> unlock(m, k, extraHolds);
+    });
   }
 
   @Override
