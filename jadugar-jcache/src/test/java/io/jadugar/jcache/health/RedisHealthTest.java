@@ -89,7 +89,7 @@ class RedisHealthTest {
         Cache<String, String> c = m.createCache("frozen", strings());
         c.put("k", "v");
         assertAllUp(timed(j), "redis", 1);
-        server.signal("STOP");
+        server.pause();
         try {
           long start = System.nanoTime();
           HealthReport down = timed(j);
@@ -106,7 +106,7 @@ class RedisHealthTest {
           assertEquals(HealthStatus.DOWN, ofCache.status(), ofCache.toString());
           assertSilent(ofCache, hostPort(server));
         } finally {
-          server.signal("CONT");
+          server.resume();
         }
         HealthReport up = awaitHealth(j, 30, r -> r.status() == HealthStatus.UP);
         assertAllUp(up, "redis", 1);
@@ -329,7 +329,7 @@ class RedisHealthTest {
         }
         assertAllUp(timed(j), "redis", 3);
         RedisServer frozen = cluster.nodes().get(2);
-        frozen.signal("STOP");
+        frozen.pause();
         try {
           long start = System.nanoTime();
           HealthReport r = timed(j);
@@ -349,7 +349,7 @@ class RedisHealthTest {
           assertEquals(HealthStatus.DEGRADED, ofCache.status(), ofCache.toString());
           assertSilent(ofCache, hostPort(frozen));
         } finally {
-          frozen.signal("CONT");
+          frozen.resume();
         }
         HealthReport up = awaitHealth(j, 30, x -> x.status() == HealthStatus.UP);
         assertAllUp(up, "redis", 3);

@@ -1,6 +1,7 @@
 package io.jadugar.jcache.store.memcached;
 
 import io.jadugar.jcache.testing.Ports;
+import io.jadugar.jcache.testing.Signals;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +84,7 @@ public final class MemcachedServer implements AutoCloseable {
    * exits), so that a server launched with {@code -e <file>} returns with its contents.
    */
   public synchronized void stopKeepingContents() throws IOException, InterruptedException {
-    signal("-USR1");
+    Signals.send(running(), "USR1");
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       throw new IOException("memcached on port " + port + " did not exit on SIGUSR1");
     }
@@ -105,45 +106,21 @@ public final class MemcachedServer implements AutoCloseable {
     start();
   }
 
-  /**
-   * Freezes the process (SIGSTOP): its connections stay open and its contents stay, unanswered.
-   * Returns once the kernel shows it stopped: a signal is delivered asynchronously, and a thread
-   * still running on another core could otherwise answer one more request.
-   */
+  /** Freezes the process (SIGSTOP): its connections stay open and its contents stay, unanswered; returns once it is stopped. */
   public synchronized void pause() throws IOException, InterruptedException {
-    signal("-STOP");
-    awaitStopped(true);
+    Signals.pause(running());
   }
 
   /** Lets a frozen process go on (SIGCONT), with the contents it had; returns once it runs. */
   public synchronized void resume() throws IOException, InterruptedException {
-    signal("-CONT");
-    awaitStopped(false);
+    Signals.resume(running());
   }
 
-  /** Waits up to 5 s until the process's state in /proc is stopped ({@code T}) or not. */
-  private void awaitStopped(boolean stopped) throws IOException, InterruptedException {
-    Path stat = Path.of("/proc", String.valueOf(process.pid()), "stat");
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      String s = Files.readString(stat);
-      char state = s.charAt(s.lastIndexOf(')') + 2);
-      if ((state == 'T' || state == 't') == stopped) {
-        return;
-      }
-      Thread.sleep(1);
-    }
-    throw new IOException("memcached " + process.pid() + " did not " + (stopped ? "stop" : "go on") + " within 5 s");
-  }
-
-  private void signal(String signal) throws IOException, InterruptedException {
+  private Process running() {
     if (process == null) {
       throw new IllegalStateException("memcached on port " + port + " is not running");
     }
-    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
-    if (kill.waitFor() != 0) {
-      throw new IOException("kill " + signal + " " + process.pid() + " failed");
-    }
+    return process;
   }
 
   /** Whether the process runs. */

@@ -100,7 +100,7 @@ class RedisFaultsTest {
         p.setProperty("jadugar.redis.retry-attempts", "0");
         Cache<String, String> cache = cache(provider, server.address(), p);
         cache.put("k", "v");
-        server.signal("STOP");
+        server.pause();
         try {
           long start = System.nanoTime();
           CacheException e = assertThrows(CacheException.class, () -> cache.get("k"));
@@ -109,7 +109,7 @@ class RedisFaultsTest {
           assertTrue(e.getMessage().startsWith("redis at 127.0.0.1:" + server.port() + " timed out"), e.getMessage());
           assertTrue(took < 2000, "failed after " + took + " ms");
         } finally {
-          server.signal("CONT");
+          server.resume();
         }
         assertEquals("v", cache.get("k"));
       } finally {

@@ -1,6 +1,7 @@
 package io.jadugar.jcache.store.redis;
 
 import io.jadugar.jcache.testing.Ports;
+import io.jadugar.jcache.testing.Signals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -130,9 +131,14 @@ public final class RedisServer implements AutoCloseable {
     return 0;
   }
 
-  /** Sends the server a signal ({@code STOP} freezes it, {@code CONT} thaws it). */
-  public void signal(String name) throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+  /** Freezes the server (SIGSTOP); returns once it is stopped. */
+  public void pause() throws IOException, InterruptedException {
+    Signals.pause(process);
+  }
+
+  /** Lets a frozen server go on (SIGCONT); returns once it runs. */
+  public void resume() throws IOException, InterruptedException {
+    Signals.resume(process);
   }
 
   /** Kills the server and waits until it is gone. */

@@ -39,7 +39,7 @@ class RedisUnconfirmedWriteTest {
         cache.putAll(Map.of("a", "1", "b", "2"));
         cache.removeAll(Set.of("none")); // every script loaded: the frozen server gets the writes themselves
         String where = "redis at 127.0.0.1:" + server.port();
-        server.signal("STOP");
+        server.pause();
         try {
           OutcomeUnknownException put = assertThrows(OutcomeUnknownException.class, () -> cache.put("k", "w"));
           System.out.println("put to a frozen server: " + put.getMessage());
@@ -61,7 +61,7 @@ class RedisUnconfirmedWriteTest {
           assertFalse(get instanceof OutcomeUnknownException, "a read that timed out just failed");
           assertTrue(get.getMessage().startsWith(where + " timed out during get"), get.getMessage());
         } finally {
-          server.signal("CONT");
+          server.resume();
         }
         // the server had the writes all along: each was stored after the client gave up on it
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
