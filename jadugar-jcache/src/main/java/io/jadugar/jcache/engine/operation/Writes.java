@@ -8,8 +8,10 @@ import io.jadugar.jcache.engine.core.Outcome;
 import io.jadugar.jcache.engine.core.Presence;
 import io.jadugar.jcache.engine.loading.Loading;
 import io.jadugar.jcache.processor.ProcessorEntry;
+import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.StoreEntry;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import javax.cache.CacheException;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.processor.EntryProcessor;
@@ -171,7 +173,7 @@ public final class Writes<K, V> {
     Object storeKey = core.codec.encodeKey(key);
     Outcome o = new Outcome();
     Function<K, V> load = core.readThrough ? loading::load : null;
-    writer.compute(o, storeKey, current -> {
+    processOnce(o, storeKey, current -> {
       long now = presence.begin(o, current);
       StoreEntry live = o.live;
       ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, live == null ? null : presence.liveValue(o), load);
@@ -218,5 +220,41 @@ public final class Writes<K, V> {
     @SuppressWarnings("unchecked")
     T result = (T) o.result;
     return result;
+  }
+
+  /**
+   * The compute of an entry processor. On a store whose compute retries, the processor runs again
+   * for every attempt that lost a race; on a key that holds nothing it is likely to load or create
+   * (Spring's {@code @Cacheable(sync = true)} loads inside one, and expects one load per key), so
+   * there it runs under the key's lock ({@link io.jadugar.jcache.spi.Store#lock}, across JVMs): the
+   * others wait and then find the value. A present key keeps the lock-free compare-and-set.
+   */
+  private void processOnce(Outcome o, Object storeKey, UnaryOperator<StoreEntry> function) {
+    if (core.writer != null || core.store.computesOnce()) {
+      writer.compute(o, storeKey, function); // locked already if it calls a writer, or runs once
+      return;
+    }
+    try {
+      core.store.compute(storeKey, current -> {
+        if (current == null || current.isExpiredAt(core.clock.millis())) {
+          throw Absent.INSTANCE;
+        }
+        return function.apply(current);
+      });
+    } catch (Absent e) {
+      try (KeyLock lock = core.store.lock(storeKey)) {
+        core.store.compute(storeKey, function);
+      }
+    }
+  }
+
+  /** The key holds nothing live: take its lock and compute again. */
+  private static final class Absent extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Absent INSTANCE = new Absent();
+
+    private Absent() {
+      super(null, null, false, false); // thrown often, caught at once: no stack trace
+    }
   }
 }

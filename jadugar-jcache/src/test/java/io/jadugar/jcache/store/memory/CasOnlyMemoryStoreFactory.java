@@ -40,6 +40,7 @@ public final class CasOnlyMemoryStoreFactory extends TestMemoryStoreFactory {
     @Override public Map<Object, StoreEntry> removeAll(Collection<?> keys) { return delegate.removeAll(keys); }
     @Override public void clear() { delegate.clear(); }
     @Override public Iterator<StoreEntry> iterator() { return delegate.iterator(); }
+    @Override public io.jadugar.jcache.spi.KeyLock lock(Object key) { return delegate.lock(key); }
     @Override public void connect() {}
     @Override public void disconnect() {}
     @Override public boolean isConnected() { return true; }
