@@ -205,7 +205,9 @@ public final class RedisServer implements AutoCloseable {
       try {
         for (int i = 0; i < 3; i++) {
           int port = Ports.free();
+          // the bus port is named too: by default it is port + 10000, which may be taken (or ephemeral)
           c.nodes.add(RedisServer.start0(port, List.of("--cluster-enabled", "yes",
+              "--cluster-port", String.valueOf(Ports.free()),
               "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "5000")));
         }
         List<String> create = new ArrayList<>(List.of("--cluster", "create"));
