@@ -221,4 +221,33 @@ class MemoryStoreTest {
       assertTrue(droppedByTheStore(raw, i), "key " + i + " dropped on time");
     }
   }
+
+  @Test
+  void timedKeysWrittenFasterThanTheTimersDrainAreAllDroppedOnTime() throws Exception {
+    JadugarCache<Integer, String> c = manager.createCache("own-ttl-burst", new JadugarConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class)).unwrap(JadugarCache.class);
+    MemoryStore raw = (MemoryStore) c.unwrap(io.jadugar.jcache.spi.Store.class);
+    // several times what the hand-over array holds, from four threads at once: the writes that
+    // find it full go through the overflow queue, and none may be forgotten
+    int keys = 4 * TtlTimers.HAND_OVER_SLOTS;
+    io.jadugar.jcache.testing.Threads.runAll(4, "timed writer", t -> {
+      for (int i = t; i < keys; i += 4) {
+        c.put(i, "v", EntryOptions.ttl(java.time.Duration.ofMillis(300)));
+      }
+    });
+    assertEquals(keys, countIn(raw), "all written");
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (countIn(raw) > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(0, countIn(raw), "every timed key dropped by the store");
+  }
+
+  private static int countIn(io.jadugar.jcache.spi.Store raw) {
+    int n = 0;
+    for (java.util.Iterator<?> it = raw.iterator(); it.hasNext(); it.next()) {
+      n++;
+    }
+    return n;
+  }
 }
