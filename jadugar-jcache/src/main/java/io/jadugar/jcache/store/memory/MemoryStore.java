@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  * checks expiry times itself, therefore always sees an expired entry that is read and reports it
  * at once; Caffeine removes the ones nobody reads, on its scheduler, and they are reported through
  * the {@link StoreListener}. In a cache whose policy never expires entries, the few given a time to
- * live of their own are removed the same way by the store's {@link TtlTimers}.
+ * live of their own are removed the same way by the store's {@link TtlSweep}.
  */
 final class MemoryStore implements Store {
 
@@ -49,10 +49,10 @@ final class MemoryStore implements Store {
   private final ConcurrentMap<Object, StoreEntry> map;
   private final StoreListener listener;
   /**
-   * The timers of entries with their own time to live when Caffeine keeps none (the policy never
+   * The sweep of entries with their own time to live when Caffeine keeps no timers (the policy never
    * expires entries), else {@code null}: see {@link #timed}.
    */
-  private final TtlTimers timers;
+  private final TtlSweep sweep;
   /** The key locks, made when a cache with a writer first asks for one. */
   private volatile StripedLocks locks;
   /** Runs once when the store closes: the client forgets it. */
@@ -90,9 +90,9 @@ final class MemoryStore implements Store {
       // only a cache whose entries can expire pays for the timer wheel: a clock read per access, and
       // a reschedule of the entry's timer for each access Caffeine's maintenance replays
       builder.expireAfter(new ExpiryTimes()).scheduler(Scheduler.systemScheduler());
-      this.timers = null;
+      this.sweep = null;
     } else {
-      this.timers = new TtlTimers(this);
+      this.sweep = new TtlSweep(this);
     }
     this.cache = builder
         .evictionListener((Object key, Object entry, RemovalCause cause) -> {
@@ -176,14 +176,8 @@ final class MemoryStore implements Store {
 
   @Override
   public void put(StoreEntry entry) {
-    if (timers == null || entry.expireAt() == StoreEntry.ETERNAL) {
-      // decided before the write, with nothing left to do after it: a plain put ran about 20%
-      // slower (alternating builds) when the write's result or the entry were still needed after
-      // Caffeine's put
-      map.put(entry.key(), entry);
-      return;
-    }
-    timers.written(entry, map.put(entry.key(), entry));
+    timed(entry);
+    map.put(entry.key(), entry);
   }
 
   @Override
@@ -197,7 +191,7 @@ final class MemoryStore implements Store {
   public boolean insert(StoreEntry entry) {
     boolean inserted = map.putIfAbsent(entry.key(), entry) == null;
     if (inserted) {
-      timed(entry, null);
+      timed(entry);
     }
     return inserted;
   }
@@ -206,31 +200,35 @@ final class MemoryStore implements Store {
   public boolean replace(StoreEntry expected, StoreEntry replacement) {
     boolean replaced = map.replace(expected.key(), expected, replacement);
     if (replaced) {
-      timed(replacement, expected);
+      timed(replacement);
     }
     return replaced;
   }
 
   /**
    * In a cache whose policy never expires entries Caffeine keeps no timers (they cost every access);
-   * an entry given its own time to live through the vendor API is then dropped by {@link TtlTimers},
-   * {@link #GRACE_MILLIS} after its time, as Caffeine would. {@code replaced} is the entry that
-   * {@code entry} replaced, if the write knows it, else {@code null}.
+   * an entry given its own time to live through the vendor API is then dropped by {@link TtlSweep},
+   * {@link #GRACE_MILLIS} after its time, as Caffeine would.
    */
-  private void timed(StoreEntry entry, StoreEntry replaced) {
-    if (timers != null && entry != null && entry.expireAt() != StoreEntry.ETERNAL) {
-      timers.written(entry, replaced);
+  private void timed(StoreEntry entry) {
+    if (sweep != null && entry != null && entry.expireAt() != StoreEntry.ETERNAL) {
+      sweep.written();
     }
   }
 
-  /** The timers of entries with their own time to live, {@code null} if Caffeine keeps them (for tests). */
-  TtlTimers timers() {
-    return timers;
+  /** The sweep of entries with their own time to live, {@code null} if Caffeine keeps timers (for tests). */
+  TtlSweep sweep() {
+    return sweep;
   }
 
-  /** The entry under {@code key}, read without counting as an access. */
-  StoreEntry quietly(Object key) {
-    return cache.policy().getIfPresentQuietly(key);
+  /** The entries, for the sweep: a weakly consistent view that records no access. */
+  Iterable<StoreEntry> entries() {
+    return map.values();
+  }
+
+  /** About how many entries the store holds. */
+  long estimatedSize() {
+    return cache.estimatedSize();
   }
 
   /**
@@ -280,7 +278,7 @@ final class MemoryStore implements Store {
   @Override
   public StoreEntry compute(Object key, UnaryOperator<StoreEntry> function) {
     StoreEntry after = map.compute(key, (k, current) -> function.apply(current));
-    timed(after, null); // an entry left as it was is handed over again: it keeps its one timer
+    timed(after);
     return after;
   }
 
@@ -335,8 +333,8 @@ final class MemoryStore implements Store {
 
   @Override
   public void close() {
-    if (timers != null) {
-      timers.close();
+    if (sweep != null) {
+      sweep.close();
     }
     cache.invalidateAll();
     cache.cleanUp();

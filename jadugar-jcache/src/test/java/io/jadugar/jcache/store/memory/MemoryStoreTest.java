@@ -197,28 +197,61 @@ class MemoryStoreTest {
   }
 
   @Test
-  void timersOfKeysGoneFromTheStoreArePrunedAndTheOthersStillFire() throws Exception {
-    JadugarCache<Integer, String> c = manager.createCache("own-ttl-pruned", new JadugarConfiguration<Integer, String>()
+  void theSweepScansOnlyWhileTimedEntriesLiveAndDropsThemAmongManyOthers() throws Exception {
+    JadugarCache<Integer, String> c = manager.createCache("own-ttl-sweep", new JadugarConfiguration<Integer, String>()
         .setTypes(Integer.class, String.class)).unwrap(JadugarCache.class);
     MemoryStore raw = (MemoryStore) c.unwrap(io.jadugar.jcache.spi.Store.class);
-    // thousands of keys with a long time to live, removed at once: their timers must not pile up
-    // (above 1,024 the timers of keys gone from the store are pruned), nor take the live ones along
-    for (int i = 0; i < 5_000; i++) {
-      c.put(i, "v", EntryOptions.ttl(java.time.Duration.ofHours(1)));
-      c.remove(i);
+    // many eternal entries, a few timed ones among them, and timed ones removed before their time
+    for (int i = 0; i < 20_000; i++) {
+      c.put(i, "eternal");
     }
     for (int i = -10; i < 0; i++) {
-      c.put(i, "short", EntryOptions.ttl(java.time.Duration.ofMillis(500)));
+      c.put(i, "short", EntryOptions.ttl(java.time.Duration.ofMillis(300)));
     }
-    for (int i = 5_000; i < 10_000; i++) {
+    for (int i = 20_000; i < 25_000; i++) {
       c.put(i, "v", EntryOptions.ttl(java.time.Duration.ofHours(1)));
       c.remove(i);
     }
-    Thread.sleep(5 * TtlTimers.DRAIN_MILLIS);
-    int timers = raw.timers().size();
-    assertTrue(timers <= 2_048, timers + " timers for 10 timed keys");
     for (int i = -10; i < 0; i++) {
       assertTrue(droppedByTheStore(raw, i), "key " + i + " dropped on time");
     }
+    assertEquals(20_000, countIn(raw), "the eternal entries stay");
+    // nothing timed is left: after one more scan finds none, the sweep stops scanning
+    Thread.sleep(2 * TtlSweep.PERIOD_MILLIS + TtlSweep.TICK_MILLIS);
+    long scans = raw.sweep().scans();
+    Thread.sleep(2 * TtlSweep.PERIOD_MILLIS + TtlSweep.TICK_MILLIS);
+    assertEquals(scans, raw.sweep().scans(), "scans of a store without timed entries");
+    // and a timed write starts it again
+    c.put(-1, "again", EntryOptions.ttl(java.time.Duration.ofMillis(200)));
+    assertTrue(droppedByTheStore(raw, -1), "dropped after the sweep stopped and started again");
+    assertTrue(raw.sweep().scans() > scans, "scanned again");
+  }
+
+  @Test
+  void manyTimedKeysWrittenAtOnceFromFourThreadsAreAllDroppedOnTime() throws Exception {
+    JadugarCache<Integer, String> c = manager.createCache("own-ttl-burst", new JadugarConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class)).unwrap(JadugarCache.class);
+    MemoryStore raw = (MemoryStore) c.unwrap(io.jadugar.jcache.spi.Store.class);
+    // a scan running while they are written must not lose the ones it did not see
+    int keys = 65_536;
+    io.jadugar.jcache.testing.Threads.runAll(4, "timed writer", t -> {
+      for (int i = t; i < keys; i += 4) {
+        c.put(i, "v", EntryOptions.ttl(java.time.Duration.ofMillis(300)));
+      }
+    });
+    assertEquals(keys, countIn(raw), "all written");
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (countIn(raw) > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(0, countIn(raw), "every timed key dropped by the store");
+  }
+
+  private static int countIn(io.jadugar.jcache.spi.Store raw) {
+    int n = 0;
+    for (java.util.Iterator<?> it = raw.iterator(); it.hasNext(); it.next()) {
+      n++;
+    }
+    return n;
   }
 }
