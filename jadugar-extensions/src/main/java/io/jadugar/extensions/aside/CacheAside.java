@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -61,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * and a generation: slower, never wrong values.
  *
  * <p><b>Store unreachable.</b> When a read of the store, the lease or the poll fails, the in-flight
- * load runs in this JVM without a lease and its value goes to its callers without being stored: at
- * most one load per JVM per flight, and callers are answered.
+ * load runs in this JVM without a lease and its value goes to its callers without being stored; this
+ * JVM's callers of the key then get that value, without asking the store, for a lease time (or the
+ * ttl, if shorter): at most one load per key and JVM in that time, and callers are answered.
  *
  * <p><b>Timeouts and fail-safe</b> (all off by default). {@link Builder#softTimeout}: a caller
  * that waited that long returns the stale value if there is one, and the load goes on in the
@@ -167,6 +169,12 @@ public final class CacheAside<K, V> {
   public V get(K key) {
     Objects.requireNonNull(key, "key");
     long start = System.nanoTime();
+    Flight<K, V> running = flights.get(key);
+    if (running != null && running.joinable()) {
+      // a load of the key is under way (or was done while the store was unreachable): join it
+      // without asking the store, which may be down
+      return await(running, null, start);
+    }
     Flight.Stale<V> stale = null;
     try {
       EntryInfo<K, V> e = cache.getEntry(key);
@@ -184,13 +192,13 @@ public final class CacheAside<K, V> {
     while (true) {
       flight = flights.putIfAbsent(key, mine);
       // a flight that is done but not yet removed answered callers before this one: not joined
-      if (flight == null || flight.isDone() && flights.replace(key, flight, mine)) {
+      if (flight == null || !flight.joinable() && flights.replace(key, flight, mine)) {
         flight = mine;
         mine.stale(stale);
         executor.execute(() -> fly(mine));
         break;
       }
-      if (!flight.isDone()) {
+      if (flight.joinable()) {
         break;
       }
     }
@@ -264,7 +272,13 @@ public final class CacheAside<K, V> {
       flight.completeExceptionally(new CacheLoaderException("Cache " + cache.getName() + ": loading key "
           + flight.key + " failed: " + t, t));
     } finally {
-      flights.remove(flight.key, flight);
+      if (flight.joinable()) {
+        // loaded without the store: kept for this JVM's callers until its offline time is over
+        CompletableFuture.delayedExecutor(offlineHold().toNanos(), TimeUnit.NANOSECONDS)
+            .execute(() -> flights.remove(flight.key, flight));
+      } else {
+        flights.remove(flight.key, flight);
+      }
     }
   }
 
@@ -403,11 +417,19 @@ public final class CacheAside<K, V> {
       LOG.warn("Cache {}: the store could not be reached ({}); loading in this JVM only, without storing",
           cache.getName(), cause.toString());
     }
+    V value;
     try {
-      return loader.load(flight.key);
+      value = loader.load(flight.key);
     } catch (Throwable t) {
       throw new LoadFailed(cache.getName(), flight.key, "threw " + t, t);
     }
+    flight.offline(offlineHold().toNanos());
+    return value;
+  }
+
+  /** How long a value loaded without the store serves this JVM's callers: a lease time, or less if the ttl is shorter. */
+  private Duration offlineHold() {
+    return ttl != null && ttl.compareTo(leaseTime) < 0 ? ttl : leaseTime;
   }
 
   private boolean isFresh(EntryInfo<K, V> e) {

@@ -15,6 +15,9 @@ final class Flight<K, V> extends CompletableFuture<V> {
   /** The last stale value seen for the key, and until when (epoch ms) it may still be served; null if none. */
   private volatile Stale<V> stale;
 
+  /** Until when ({@code System.nanoTime()}) its value, loaded while the store was unreachable, is served in this JVM; 0: never. */
+  private volatile long offlineUntil;
+
   Flight(K key) {
     this.key = key;
   }
@@ -26,6 +29,17 @@ final class Flight<K, V> extends CompletableFuture<V> {
     if (s != null) {
       stale = s;
     }
+  }
+
+  /** Its value was loaded without the store: serve it in this JVM for {@code nanos}, loading nothing more meanwhile. */
+  void offline(long nanos) {
+    offlineUntil = System.nanoTime() + nanos;
+  }
+
+  /** Whether callers join it: still loading, or done offline within its time. */
+  boolean joinable() {
+    long until = offlineUntil;
+    return !isDone() || until != 0 && System.nanoTime() - until < 0 && !isCompletedExceptionally();
   }
 
   /** The stale value that may still be served at {@code now}, or {@code null}. */

@@ -242,7 +242,7 @@ class CacheAsideCrossJvmTest {
       List<Worker> workers = workers(JVMS, URI.create(redis.address() + "/down"), p, "aside-down");
       try {
         redis.kill();
-        List<Answer> answers = flight(workers, "k", 300);
+        List<Answer> answers = flight(workers, "k", 500);
         System.out.printf("redis killed: loads per JVM %s, errors %s%n", answers.stream().map(Answer::loads).toList(),
             answers.stream().map(Answer::errors).toList());
         for (Answer a : answers) {
