@@ -177,12 +177,21 @@ public final class CacheAside<K, V> {
     }
     Flight.Stale<V> stale = null;
     try {
-      EntryInfo<K, V> e = cache.getEntry(key);
-      if (e != null) {
-        if (isFresh(e)) {
-          return e.value();
+      if (maxStaleness == null) {
+        // without staleness a present entry is fresh: a plain get, which on Redis reads the
+        // generation in the same script (getEntry does not yet)
+        V v = cache.get(key);
+        if (v != null) {
+          return v;
         }
-        stale = stale(e);
+      } else {
+        EntryInfo<K, V> e = cache.getEntry(key);
+        if (e != null) {
+          if (isFresh(e)) {
+            return e.value();
+          }
+          stale = stale(e);
+        }
       }
     } catch (RuntimeException storeDown) {
       // the flight finds the store down too, and loads in this JVM

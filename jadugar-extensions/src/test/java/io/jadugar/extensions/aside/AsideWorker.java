@@ -20,7 +20,7 @@ import javax.cache.CacheManager;
  * naming this JVM), prints {@code ready}, then answers one line per command, starting with
  * {@code "> "}: {@code flight <key> <callers> <loadMillis>} runs that many callers of {@code get(key)}
  * at once (printing {@code gate} as they are released) and answers {@code loads=<n>
- * errors=<n> lastMillis=<wall-clock ms of the last return> values=<distinct values>|<distinct errors>};
+ * errors=<n> firstMillis=<wall-clock ms of the first return> lastMillis=<of the last> values=<distinct values>|<distinct errors>};
  * {@code quit}.
  */
 public final class AsideWorker {
@@ -56,6 +56,7 @@ public final class AsideWorker {
         });
         Set<String> values = new TreeSet<>();
         Set<String> errors = new TreeSet<>();
+        long first = Long.MAX_VALUE;
         long last = 0;
         for (Crowd.Outcome o : outcomes) {
           if (o.error() != null) {
@@ -63,10 +64,11 @@ public final class AsideWorker {
           } else {
             values.add(String.valueOf(o.value()));
           }
+          first = Math.min(first, o.returnedAtMillis());
           last = Math.max(last, o.returnedAtMillis());
         }
         answer = "loads=" + (LOADS.get() - before) + " errors=" + outcomes.stream().filter(o -> o.error() != null)
-            .count() + " lastMillis=" + last + " values=" + String.join(",", values) + "|" + String.join(",", errors);
+            .count() + " firstMillis=" + first + " lastMillis=" + last + " values=" + String.join(",", values) + "|" + String.join(",", errors);
       } else {
         answer = "unknown command " + line;
       }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jadugar.extensions.testing.MovableClock;
+import io.jadugar.jcache.JadugarCache;
 import io.jadugar.jcache.configuration.JadugarConfiguration;
 import io.jadugar.jcache.testing.AllStores;
 import java.time.Duration;
@@ -312,5 +313,28 @@ class CacheAsideTest {
     CacheLoaderException e = assertThrows(CacheLoaderException.class, () -> aside.get("k"),
         store + ": past the window the error reaches the caller");
     assertEquals("source down", e.getCause().getMessage(), store);
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void aHitReadsItsGenerationInTheSameScriptOnRedisAndInOneMoreRoundTripElsewhere(String store) {
+    Cache<String, String> cache = cache(store, "aside-cost");
+    CacheAside<String, String> aside = CacheAside.of(cache, k -> "v");
+    assertEquals("v", aside.get("k"));
+    Cache<String, String> records = stores.manager(store).getCache("aside-cost" + CacheAside.SUFFIX, String.class,
+        String.class);
+    long entry = cache.unwrap(JadugarCache.class).metrics().roundTrips();
+    long record = records.unwrap(JadugarCache.class).metrics().roundTrips();
+    assertEquals("v", aside.get("k"));
+    long entryTrips = cache.unwrap(JadugarCache.class).metrics().roundTrips() - entry;
+    long recordTrips = records.unwrap(JadugarCache.class).metrics().roundTrips() - record;
+    System.out.printf("%s: a hit costs %d round trip(s) for the entry and %d for its generation%n", store,
+        entryTrips, recordTrips);
+    boolean memory = store.startsWith("memory");
+    assertEquals(memory ? 0 : 1, entryTrips, store + ": round trips of the entry");
+    assertEquals(memory || store.equals("redis") ? 0 : 1, recordTrips, store + ": round trips of the generation");
+    // the generation really is checked: moved behind the cache's back, the entry is a miss
+    records.put(Records.generationKey("k"), "moved");
+    assertNull(cache.get("k"), store);
   }
 }
