@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -204,7 +205,14 @@ public final class CacheAside<K, V> {
       if (flight == null || !flight.joinable() && flights.replace(key, flight, mine)) {
         flight = mine;
         mine.stale(stale);
-        executor.execute(() -> fly(mine));
+        try {
+          executor.execute(() -> fly(mine));
+        } catch (RejectedExecutionException e) {
+          // never leave a flight nobody will complete in the map
+          flights.remove(key, mine);
+          mine.completeExceptionally(new CacheLoaderException("Cache " + cache.getName() + ": the executor refused "
+              + "the load of key " + key, e));
+        }
         break;
       }
       if (flight.joinable()) {

@@ -337,4 +337,21 @@ class CacheAsideTest {
     records.put(Records.generationKey("k"), "moved");
     assertNull(cache.get("k"), store);
   }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void anExecutorThatRefusesTheLoadFailsTheCallerAndTheNextCallerTriesAgain(String store) {
+    Cache<String, String> cache = cache(store, "aside-refused");
+    java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean(true);
+    CacheAside<String, String> aside = CacheAside.builder(cache, (String k) -> "v").executor(r -> {
+      if (refuse.get()) {
+        throw new java.util.concurrent.RejectedExecutionException("full");
+      }
+      r.run();
+    }).build();
+    CacheLoaderException e = assertThrows(CacheLoaderException.class, () -> aside.get("k"), store);
+    assertTrue(e.getMessage().contains("refused"), e.getMessage());
+    refuse.set(false);
+    assertEquals("v", aside.get("k"), store + ": the refused load left no flight behind");
+  }
 }
