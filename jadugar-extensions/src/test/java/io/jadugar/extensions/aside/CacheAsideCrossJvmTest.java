@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.store.memcached.MemcachedServer;
 import io.jadugar.jcache.store.redis.RedisServer;
 import io.jadugar.jcache.testing.AllStores;
 import io.jadugar.jcache.testing.ChildJvm;
@@ -21,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.cache.Cache;
@@ -36,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Cache-aside across JVMs, against real servers: three JVMs × 1,000 callers of one cold key run the
  * loader once in all on Redis, memcached and Hazelcast; a loader that throws in one JVM releases the
- * waiters of the others with its error; with the store killed, each JVM loads at most once.
+ * waiters of the others with its error; with the store killed (Redis: three JVMs; memcached: this
+ * one), each JVM loads at most once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CacheAsideCrossJvmTest {
@@ -256,6 +260,32 @@ class CacheAsideCrossJvmTest {
         }
       } finally {
         closeAll(workers);
+      }
+    }
+  }
+
+  /** memcached's default failure mode answers reads of a dead server as misses and fails writes: the lease write fails. */
+  @Test
+  void withMemcachedKilledThisJvmLoadsOnce() throws Exception {
+    try (MemcachedServer memcached = MemcachedServer.launch()) {
+      CacheManager manager = new JadugarCachingProvider().getCacheManager(
+          URI.create("memcached://" + memcached.hostPort() + "/down"), getClass().getClassLoader(), new Properties());
+      try {
+        Cache<String, String> cache = manager.createCache("aside-down", AsideWorker.configuration());
+        AtomicInteger loads = new AtomicInteger();
+        CacheAside<String, String> aside = CacheAside.of(cache, k -> {
+          Thread.sleep(500);
+          return "loaded " + loads.incrementAndGet();
+        });
+        memcached.close();
+        List<Crowd.Outcome> outcomes = Crowd.run(CALLERS, 60, () -> aside.get("k"));
+        Set<String> got = new HashSet<>();
+        outcomes.forEach(o -> got.add(o.error() == null ? String.valueOf(o.value()) : o.error().toString()));
+        System.out.printf("memcached killed: %d load(s) in this JVM, callers got %s%n", loads.get(), got);
+        assertEquals(1, loads.get(), "with memcached unreachable, one load in this JVM for " + CALLERS + " callers");
+        assertEquals(Set.of("loaded 1"), got);
+      } finally {
+        manager.close();
       }
     }
   }
