@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jadugar.jcache.JadugarCachingProvider;
+import io.jadugar.jcache.store.hazelcast.HazelcastCluster;
 import io.jadugar.jcache.store.memcached.MemcachedServer;
 import io.jadugar.jcache.store.redis.RedisServer;
 import io.jadugar.jcache.testing.AllStores;
@@ -39,8 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Cache-aside across JVMs, against real servers: three JVMs × 1,000 callers of one cold key run the
  * loader once in all on Redis, memcached and Hazelcast; a loader that throws in one JVM releases the
- * waiters of the others with its error; with the store killed (Redis: three JVMs; memcached: this
- * one), each JVM loads at most once.
+ * waiters of the others with its error; with the store killed (Redis: three JVMs; memcached and
+ * Hazelcast: this one), each JVM loads at most once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CacheAsideCrossJvmTest {
@@ -268,25 +269,47 @@ class CacheAsideCrossJvmTest {
   @Test
   void withMemcachedKilledThisJvmLoadsOnce() throws Exception {
     try (MemcachedServer memcached = MemcachedServer.launch()) {
-      CacheManager manager = new JadugarCachingProvider().getCacheManager(
-          URI.create("memcached://" + memcached.hostPort() + "/down"), getClass().getClassLoader(), new Properties());
-      try {
-        Cache<String, String> cache = manager.createCache("aside-down", AsideWorker.configuration());
-        AtomicInteger loads = new AtomicInteger();
-        CacheAside<String, String> aside = CacheAside.of(cache, k -> {
-          Thread.sleep(500);
-          return "loaded " + loads.incrementAndGet();
-        });
-        memcached.close();
-        List<Crowd.Outcome> outcomes = Crowd.run(CALLERS, 60, () -> aside.get("k"));
-        Set<String> got = new HashSet<>();
-        outcomes.forEach(o -> got.add(o.error() == null ? String.valueOf(o.value()) : o.error().toString()));
-        System.out.printf("memcached killed: %d load(s) in this JVM, callers got %s%n", loads.get(), got);
-        assertEquals(1, loads.get(), "with memcached unreachable, one load in this JVM for " + CALLERS + " callers");
-        assertEquals(Set.of("loaded 1"), got);
-      } finally {
-        manager.close();
-      }
+      oneLoadWithTheStoreGone("memcached", URI.create("memcached://" + memcached.hostPort() + "/down"),
+          new Properties(), memcached::close);
+    }
+  }
+
+  /** A Hazelcast client that lost every member fails every operation at once while it reconnects. */
+  @Test
+  void withTheHazelcastMemberKilledThisJvmLoadsOnce() throws Exception {
+    try (HazelcastCluster hazelcast = HazelcastCluster.launch(1)) {
+      Properties p = new Properties();
+      p.setProperty("jadugar.hazelcast.cluster-name", hazelcast.clusterName());
+      oneLoadWithTheStoreGone("hazelcast", URI.create("hazelcast://" + hazelcast.addresses() + "/down"), p,
+          () -> hazelcast.kill(0));
+    }
+  }
+
+  /** A store-down step of a test. */
+  @FunctionalInterface
+  private interface Kill {
+    void run() throws Exception;
+  }
+
+  /** 1,000 callers of one key in this JVM, the store gone: one load, every caller gets its value. */
+  private void oneLoadWithTheStoreGone(String store, URI uri, Properties properties, Kill kill) throws Exception {
+    CacheManager manager = new JadugarCachingProvider().getCacheManager(uri, getClass().getClassLoader(), properties);
+    try {
+      Cache<String, String> cache = manager.createCache("aside-down", AsideWorker.configuration());
+      AtomicInteger loads = new AtomicInteger();
+      CacheAside<String, String> aside = CacheAside.of(cache, k -> {
+        Thread.sleep(500);
+        return "loaded " + loads.incrementAndGet();
+      });
+      kill.run();
+      List<Crowd.Outcome> outcomes = Crowd.run(CALLERS, 60, () -> aside.get("k"));
+      Set<String> got = new HashSet<>();
+      outcomes.forEach(o -> got.add(o.error() == null ? String.valueOf(o.value()) : o.error().toString()));
+      System.out.printf("%s killed: %d load(s) in this JVM, callers got %s%n", store, loads.get(), got);
+      assertEquals(1, loads.get(), store + " unreachable: loads in this JVM for " + CALLERS + " callers");
+      assertEquals(Set.of("loaded 1"), got, store);
+    } finally {
+      manager.close();
     }
   }
 }
