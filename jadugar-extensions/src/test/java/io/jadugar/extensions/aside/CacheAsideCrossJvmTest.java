@@ -237,7 +237,8 @@ class CacheAsideCrossJvmTest {
     System.out.printf("%s: %d waiters in each other JVM, released after the loader threw: first %s ms, last %s ms%n",
         store, WAITERS, firsts, releases);
     // the lease lasts 10 s: the waiters heard of the failure, they did not wait for the lease to end
-    releases.forEach(ms -> assertTrue(ms < 2000, store + ": released " + ms + " ms after the throw"));
+    // (a loaded machine has taken up to 0.8 s to run them all)
+    releases.forEach(ms -> assertTrue(ms < 5000, store + ": released " + ms + " ms after the throw"));
   }
 
   @Test

@@ -167,9 +167,10 @@ class CacheAsideTest {
     System.out.printf("%s: %d waiters released after the loader threw: first %d µs, median %d µs, max %d µs%n",
         store, CALLERS, first, median, max);
     // the release is one event (the shared future fails), not a timeout: the first caller is back at
-    // once; the last of 1,000 threads waits for a turn on 2 busy cores, far below the 10 s lease
+    // once; the last of 1,000 threads waits for a turn on 2 busy cores (up to 0.5 s seen), far below
+    // the 10 s lease
     assertTrue(first < 50_000, store + ": the first caller was released " + first + " µs after the throw");
-    assertTrue(max < 1_000_000, store + ": the last caller was released " + max + " µs after the throw");
+    assertTrue(max < 3_000_000, store + ": the last caller was released " + max + " µs after the throw");
     // the next caller loads again: a failure is not cached
     CacheAside<String, String> ok = CacheAside.of(cache, k -> "fine");
     assertEquals("fine", ok.get("failing"), store);
