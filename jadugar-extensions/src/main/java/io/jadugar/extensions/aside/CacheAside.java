@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * loaded once, however many callers ask at once, in this JVM and across every JVM on the same store.
  *
  * <p><b>Single flight in a JVM.</b> Callers of one key share one in-flight load (a future): the
- * first starts it on the executor, the others wait on it, and all are released together when it
- * completes, with the value or with the error (each caller gets its own
- * {@link CacheLoaderException} whose cause is the loader's exception).
+ * first starts it on the executor, the others wait on it (a caller that comes while it runs joins
+ * it without asking the store), and all are released together when it completes, with the value or
+ * with the error (each caller gets its own {@link CacheLoaderException} whose cause is the loader's
+ * exception). A failure is not cached: the next caller loads again.
  *
  * <p><b>Across JVMs: a lease in the store.</b> The in-flight load takes the key's lease, a record
  * {@code l:<name>} in the companion cache {@code <cache>.aside} (same manager, same store), with
@@ -60,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * committed, fails its compare-and-set and writes nothing; and should its write land after a later
  * move, it is invalid: a miss, never an older value. Keys are named in the records by
  * {@code String.valueOf(key)} ({@link Builder#keyNames}); two keys with the same name share a lease
- * and a generation: slower, never wrong values.
+ * and a generation: slower, never a wrong value (but a waiter may get the other key's load failure).
  *
  * <p><b>Store unreachable.</b> When a read of the store, the lease or the poll fails, the in-flight
  * load runs in this JVM without a lease and its value goes to its callers without being stored; this
