@@ -1,5 +1,6 @@
 package io.jadugar.extensions.tags;
 
+import io.jadugar.extensions.companion.Companions;
 import io.jadugar.jcache.EntryInfo;
 import io.jadugar.jcache.EntryOptions;
 import io.jadugar.jcache.JadugarCache;
@@ -17,7 +18,6 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import javax.cache.Cache;
 import javax.cache.CacheException;
-import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,8 +79,8 @@ public final class TagManager<K, V> {
       Parts<K> parts = (Parts<K>) PARTS.get(vendor);
       if (parts == null) {
         CompleteConfiguration<K, V> config = vendor.getConfiguration(CompleteConfiguration.class);
-        Cache<String, Long> records = companion(vendor, RECORDS_SUFFIX, String.class);
-        Cache<Object, Long> idx = companion(vendor, INDEX_SUFFIX, Object.class);
+        Cache<String, Long> records = Companions.of(vendor, RECORDS_SUFFIX, String.class, Long.class);
+        Cache<Object, Long> idx = Companions.of(vendor, INDEX_SUFFIX, Object.class, Long.class);
         parts = new Parts<>(new TagVersions(records),
             new TagIndex<>(idx.unwrap(JadugarCache.class), config.getExpiryPolicyFactory().create()),
             config instanceof JadugarConfiguration<K, V> j ? j.getClock() : Clock.systemUTC());
@@ -89,43 +89,6 @@ public final class TagManager<K, V> {
         LOG.debug("Cache {}: tags kept in {} and {}", vendor.getName(), records.getName(), idx.getName());
       }
       return new TagManager<>(vendor, parts);
-    }
-  }
-
-  /**
-   * The companion cache {@code cache}'s name + {@code suffix} in the same manager: the cache's own
-   * Jadugar settings (store, prefix, serializer...) but its memory bound, eternal (a tag record must
-   * outlive the entries that carry its version; the index entries carry their own TTL), no loader,
-   * writer or listener.
-   */
-  private static <T> Cache<T, Long> companion(JadugarCache<?, ?> cache, String suffix, Class<T> keyType) {
-    CacheManager manager = cache.getCacheManager();
-    String name = cache.getName() + suffix;
-    Cache<T, Long> c = manager.getCache(name, keyType, Long.class);
-    if (c != null) {
-      return c;
-    }
-    JadugarConfiguration<T, Long> config = new JadugarConfiguration<>();
-    Object own = cache.getConfiguration(CompleteConfiguration.class);
-    if (own instanceof JadugarConfiguration<?, ?> j) {
-      j.getSettings().forEach((key, value) -> {
-        // not the cache's memory bound: an evicted record costs its entries, an evicted index entry a key of keysByTag
-        if (!key.startsWith("jadugar.memory.maximum") && !key.equals("jadugar.memory.weigher")) {
-          config.setSetting(key, value);
-        }
-      });
-      config.setClock(j.getClock());
-    }
-    config.setSetting("jadugar.default-ttl", "eternal").setTypes(keyType, Long.class);
-    try {
-      return manager.createCache(name, config);
-    } catch (CacheException e) {
-      // another thread of this JVM created it first
-      c = manager.getCache(name, keyType, Long.class);
-      if (c == null) {
-        throw e;
-      }
-      return c;
     }
   }
 
