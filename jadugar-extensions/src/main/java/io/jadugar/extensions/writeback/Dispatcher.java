@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,8 @@ final class Dispatcher<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   /** How long the claiming thread sleeps at most with nothing due: a journal shared with other JVMs may get work meanwhile. */
   private static final long IDLE_MILLIS = 200;
+  /** How often flush() looks at the journal at the least. */
+  private static final long FLUSH_POLL_MILLIS = 50;
 
   private final String name;
   private final Journal journal;
@@ -49,13 +52,16 @@ final class Dispatcher<K, V> {
   private final ExecutorService writers;
   private final Thread claimer;
 
+  /** Wakes the claiming thread; a permit given while it is busy is kept, so no wake-up is lost. */
+  private final Semaphore wakeups = new Semaphore(0);
+  /** Signalled when a batch ends, for flush(). */
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private int running;
-  private int flushing;
-  private boolean stopping;
-  private volatile boolean idle;
-  private final AtomicInteger appendedSinceWake = new AtomicInteger();
+  private final Condition batchEnded = lock.newCondition();
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger flushing = new AtomicInteger();
+  private volatile boolean stopping;
+  /** True while the claiming thread may sleep with nothing due: the next append must wake it. */
+  private volatile boolean idle = true;
 
   private final LongAdder retries = new LongAdder();
   private final LongAdder deadLettered = new LongAdder();
@@ -90,79 +96,66 @@ final class Dispatcher<K, V> {
     claimer.start();
   }
 
-  /** Changes were appended: wakes the claiming thread when it sleeps with nothing due or a batch may be full. */
-  void appended(int count) {
-    if (idle || appendedSinceWake.addAndGet(count) >= batchSize) {
+  /** Changes were appended and {@code waiting} keys now wait: wakes the claiming thread if a batch is full or it sleeps with nothing due. */
+  void appended(long waiting) {
+    if (idle || waiting >= batchSize) {
       wake();
     }
   }
 
   private void wake() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+    if (wakeups.availablePermits() == 0) {
+      wakeups.release();
     }
   }
 
   private void claimLoop() {
-    while (true) {
-      List<Change> batch;
-      lock.lock();
-      try {
-        while (true) {
-          if (stopping) {
-            return;
-          }
-          appendedSinceWake.set(0);
-          long wait = IDLE_MILLIS;
-          if (running < batchesInFlight) {
-            long now = System.currentTimeMillis();
-            try {
-              batch = journal.claim(batchSize, now, maxDelayMillis, flushing > 0);
-            } catch (RuntimeException e) {
-              LOG.warn("Write-back '{}': reading the journal {} failed, trying again: {}", name, journal.describe(),
-                  e.toString());
-              batch = List.of();
-              wait = 1000;
-            }
+    try {
+      while (!stopping) {
+        wakeups.drainPermits();
+        idle = true; // before claiming: an append from now on wakes us, so none is missed
+        long wait = IDLE_MILLIS;
+        if (running.get() < batchesInFlight) {
+          long now = System.currentTimeMillis();
+          List<Change> batch;
+          try {
+            batch = journal.claim(batchSize, now, maxDelayMillis, flushing.get() > 0);
             if (!batch.isEmpty()) {
-              break;
+              idle = false;
+              running.incrementAndGet();
+              writers.execute(() -> run(batch));
+              continue;
             }
             long due = journal.nextDueMillis(maxDelayMillis);
-            idle = due == Long.MAX_VALUE;
-            if (!idle) {
+            if (due != Long.MAX_VALUE) {
+              idle = false;
               wait = Math.min(wait, Math.max(1, due - now));
             }
+          } catch (RuntimeException e) {
+            LOG.warn("Write-back '{}': reading the journal {} failed, trying again: {}", name, journal.describe(),
+                e.toString());
+            wait = 1000;
           }
-          changed.await(wait, TimeUnit.MILLISECONDS);
-          idle = false;
         }
-        running++;
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("Write-back '{}': the claiming thread failed; nothing more is delivered from {}", name,
-            journal.describe(), e);
-        return;
+        wakeups.tryAcquire(wait, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run(List<Change> batch) {
+    try {
+      deliver(batch);
+    } finally {
+      running.decrementAndGet();
+      wake();
+      lock.lock();
+      try {
+        batchEnded.signalAll();
       } finally {
         lock.unlock();
       }
-      List<Change> claimed = batch;
-      writers.execute(() -> {
-        try {
-          deliver(claimed);
-        } finally {
-          lock.lock();
-          try {
-            running--;
-            changed.signalAll();
-          } finally {
-            lock.unlock();
-          }
-        }
-      });
     }
   }
 
@@ -222,18 +215,19 @@ final class Dispatcher<K, V> {
       }
     }
     String error = failure == null ? null : call + " failed: " + describe(failure);
-    for (Map.Entry<Object, Change> e : sent.entrySet()) {
-      Change c = e.getValue();
-      try {
+    List<Change> done = new ArrayList<>(sent.size());
+    try {
+      for (Map.Entry<Object, Change> e : sent.entrySet()) {
         if (failed.contains(e.getKey())) {
-          settle(c, c.attempts() + 1, error);
+          settle(e.getValue(), e.getValue().attempts() + 1, error);
         } else {
-          journal.done(c);
+          done.add(e.getValue());
         }
-      } catch (RuntimeException ex) {
-        // the change stays in flight here, and in the journal: a restart (or another JVM) delivers it again
-        LOG.warn("Write-back '{}': settling a change in {} failed: {}", name, journal.describe(), ex.toString());
       }
+      journal.done(done);
+    } catch (RuntimeException ex) {
+      // what is not settled stays in flight in the journal: its lease (Redis) or the next start delivers it again
+      LOG.warn("Write-back '{}': settling changes in {} failed: {}", name, journal.describe(), ex.toString());
     }
   }
 
@@ -269,40 +263,35 @@ final class Dispatcher<K, V> {
   boolean flush(Duration timeout) throws InterruptedException {
     long mark = journal.mark();
     long deadline = System.nanoTime() + timeout.toNanos();
-    lock.lock();
+    flushing.incrementAndGet();
+    wake();
     try {
-      flushing++;
-      changed.signalAll();
-      try {
-        while (!journal.settledUpTo(mark)) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
-          // batches signal when they end; a journal shared with other JVMs settles without telling us
-          changed.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)), TimeUnit.NANOSECONDS);
+      while (!journal.settledUpTo(mark)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
         }
-        return true;
-      } finally {
-        flushing--;
+        lock.lock();
+        try {
+          // batches signal when they end; a journal shared with other JVMs settles without telling us
+          batchEnded.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(FLUSH_POLL_MILLIS)), TimeUnit.NANOSECONDS);
+        } finally {
+          lock.unlock();
+        }
       }
+      return true;
     } finally {
-      lock.unlock();
+      flushing.decrementAndGet();
     }
   }
 
   /** Stops claiming and waits up to {@code timeout} for the batches at the writer. */
   void stop(Duration timeout) {
-    lock.lock();
+    stopping = true;
+    wake();
     try {
-      stopping = true;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    writers.shutdown();
-    try {
-      claimer.join(timeout.toMillis() + 1);
+      claimer.join(); // it claims no more: every batch it claimed is with the writers
+      writers.shutdown();
       if (!writers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("Write-back '{}': batches still at the writer after {}; they stay in the journal {}", name, timeout,
             journal.describe());

@@ -346,9 +346,10 @@ final class FileJournal implements Journal {
   // ---------------------------------------------------------------- the journal
 
   @Override
-  public long[] append(List<byte[]> keys, List<byte[]> values) {
+  public long append(List<byte[]> keys, List<byte[]> values) {
     long[] versions = new long[keys.size()];
     long end;
+    long nowWaiting;
     synchronized (this) {
       requireOpen();
       List<byte[]> payloads = new ArrayList<>(keys.size());
@@ -362,9 +363,10 @@ final class FileJournal implements Journal {
         seq = versions[i];
         enqueue(new Bytes(keys.get(i)), values.get(i), versions[i], now);
       }
+      nowWaiting = waiting.size();
     }
     sync(end);
-    return versions;
+    return nowWaiting;
   }
 
   private void enqueue(Bytes k, byte[] value, long version, long now) {
@@ -433,7 +435,13 @@ final class FileJournal implements Journal {
   }
 
   @Override
-  public synchronized void done(Change change) {
+  public synchronized void done(List<Change> changes) {
+    for (Change c : changes) {
+      done(c);
+    }
+  }
+
+  private void done(Change change) {
     Slot s = settle(change);
     if (s == null || closed) {
       return;

@@ -16,9 +16,9 @@ interface Journal extends Closeable {
 
   /**
    * Appends the changes ({@code values[i] == null} for a removal of {@code keys[i]}) and returns when
-   * they are durable, with their versions.
+   * they are durable, with how many keys wait for a batch now.
    */
-  long[] append(List<byte[]> keys, List<byte[]> values);
+  long append(List<byte[]> keys, List<byte[]> values);
 
   /**
    * Claims up to {@code max} waiting keys, oldest first, for one batch: only when at least
@@ -27,8 +27,8 @@ interface Journal extends Closeable {
    */
   List<Change> claim(int max, long nowMillis, long maxDelayMillis, boolean force);
 
-  /** The writer took {@code change}: the key is settled unless a newer change came meanwhile. */
-  void done(Change change);
+  /** The writer took {@code changes}: each key is settled unless a newer change came meanwhile. */
+  void done(List<Change> changes);
 
   /** The writer did not take {@code change}: try again at {@code dueMillis} (a newer change, if any, replaces it). */
   void retry(Change change, int attempts, long dueMillis);

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.configuration.Factory;
 import javax.cache.integration.CacheWriter;
@@ -124,13 +123,14 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
     if (closed) {
       throw new CacheWriterException("The write-back '" + name + "' is closed: the change was not accepted");
     }
+    long waiting;
     try {
-      journal.append(keys, values);
+      waiting = journal.append(keys, values);
     } catch (RuntimeException e) {
       throw new CacheWriterException("The write-back '" + name + "' could not journal the change in "
           + journal.describe() + ": " + e.getMessage(), e);
     }
-    dispatcher.appended(keys.size());
+    dispatcher.appended(waiting);
   }
 
   private byte[] encode(Object o) {
@@ -192,7 +192,7 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
    */
   public boolean replay(DeadLetter<K, V> letter) {
     boolean replayed = journal.replay(encode(letter.key()), letter.version());
-    dispatcher.appended(1);
+    dispatcher.appended(Long.MAX_VALUE);
     return replayed;
   }
 
@@ -247,7 +247,7 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
     private final CacheWriter<K, V> writer;
     private String name = "write-back";
     private Serializer serializer;
-    private Function<Builder<K, V>, Journal> journal;
+    private WriteBackJournal journal;
     private int batchSize = 100;
     private Duration maxDelay = Duration.ofMillis(100);
     private int batchesInFlight = 4;
@@ -272,15 +272,17 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
 
     /** The journal: a local append-only file, for this JVM only; created if missing, replayed if not. */
     public Builder<K, V> journal(Path file) {
-      Objects.requireNonNull(file, "file");
-      this.journal = b -> {
-        try {
-          return FileJournal.open(file, b.compactBytes);
-        } catch (IOException e) {
-          throw new IllegalStateException("Cannot open the write-back journal " + file + ": " + e.getMessage(), e);
-        }
-      };
+      return journal(WriteBackJournal.file(file));
+    }
+
+    /** The journal: {@link WriteBackJournal#file} or {@link RedisJournal#on}. */
+    public Builder<K, V> journal(WriteBackJournal journal) {
+      this.journal = Objects.requireNonNull(journal, "journal");
       return this;
+    }
+
+    long compactBytes() {
+      return compactBytes;
     }
 
     /** Compacts a file journal when it grows past this many bytes (64 MiB by default). */
@@ -343,7 +345,14 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
       if (journal == null) {
         throw new IllegalStateException("The write-back '" + name + "' needs a journal: call journal(Path)");
       }
-      WriteBack<K, V> w = new WriteBack<>(this, journal.apply(this));
+      Journal opened;
+      try {
+        opened = journal.open(this);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("Cannot open the journal " + journal.describe() + " of write-back '" + name
+            + "': " + e.getMessage(), e);
+      }
+      WriteBack<K, V> w = new WriteBack<>(this, opened);
       w.dispatcher.start();
       return w;
     }

@@ -34,20 +34,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A write-back with a file journal in front of a recording writer, through a cache on the memory
- * store: batching by size and by delay, coalescing, per-key order with several batches in flight,
- * partial failures, retries, dead letters that block nothing, flush, and what a restart finds in the
- * journal (a torn tail, compaction, dead letters).
+ * What a write-back does whatever its journal, in front of a recording writer, through a cache on
+ * the memory store: batching by size and by delay, coalescing, per-key order with several batches in
+ * flight, partial failures, retries, dead letters that block nothing, flush, stats, and what the next
+ * write-back on the same journal finds. {@link FileJournalTest} and {@link RedisJournalTest} run it.
  */
-class WriteBackTest {
+abstract class WriteBackContract {
 
-  @TempDir
-  Path dir;
   private CacheManager manager;
-  private final RecordingWriter writer = new RecordingWriter();
+  RecordingWriter writer;
+  private final List<WriteBack<?, ?>> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The journal every write-back of one test opens: the same one each time. */
+  abstract WriteBackJournal journal();
 
   @BeforeEach
   void open() {
+    writer = new RecordingWriter();
     manager = Caching.getCachingProvider().getCacheManager(URI.create("test:write-back-" + System.nanoTime()),
         getClass().getClassLoader(), new Properties());
   }
@@ -55,14 +58,23 @@ class WriteBackTest {
   @AfterEach
   void close() {
     manager.close();
+    opened.forEach(WriteBack::close);
+    opened.clear();
   }
 
-  private WriteBack.Builder<String, String> builder() {
-    return WriteBack.builder(writer, String.class, String.class).journal(dir.resolve("journal"))
-        .backoff(Duration.ofMillis(5), Duration.ofMillis(20));
+  /** Builds {@code b}, to be closed after the test. */
+  WriteBack<String, String> open(WriteBack.Builder<String, String> b) {
+    WriteBack<String, String> w = b.build();
+    opened.add(w);
+    return w;
   }
 
-  private Cache<String, String> cache(WriteBack<String, String> writeBack) {
+  WriteBack.Builder<String, String> builder() {
+    return WriteBack.builder(writer, String.class, String.class).journal(journal())
+        .backoff(Duration.ofMillis(5), Duration.ofMillis(20)).closeTimeout(Duration.ofMillis(200));
+  }
+
+  Cache<String, String> cache(WriteBack<String, String> writeBack) {
     return manager.createCache("c" + System.nanoTime(), new MutableConfiguration<String, String>()
         .setTypes(String.class, String.class).setWriteThrough(true).setCacheWriterFactory(writeBack.factory()));
   }
@@ -84,7 +96,7 @@ class WriteBackTest {
   @Test
   void putReturnsBeforeTheWriterSeesItAndFullBatchesGoAtOnce() throws IOException {
     writer.gate = new Semaphore(0);
-    WriteBack<String, String> wb = builder().batchSize(10).maxDelay(Duration.ofHours(1)).batchesInFlight(1).build();
+    WriteBack<String, String> wb = open(builder().batchSize(10).maxDelay(Duration.ofHours(1)).batchesInFlight(1));
     Cache<String, String> cache = cache(wb);
     for (int i = 0; i < 25; i++) {
       cache.put("k" + i, "v" + i); // returns although the writer is held: the journal has it
@@ -102,7 +114,7 @@ class WriteBackTest {
 
   @Test
   void aChangeWaitsAtMostTheMaxDelay() {
-    WriteBack<String, String> wb = builder().batchSize(1000).maxDelay(Duration.ofMillis(200)).build();
+    WriteBack<String, String> wb = open(builder().batchSize(1000).maxDelay(Duration.ofMillis(200)));
     Cache<String, String> cache = cache(wb);
     long start = System.nanoTime();
     cache.put("a", "1");
@@ -116,7 +128,7 @@ class WriteBackTest {
 
   @Test
   void putRemovePutOfOneKeyReachesTheWriterAsOnePutOfTheLastValue() throws IOException {
-    WriteBack<String, String> wb = builder().maxDelay(Duration.ofHours(1)).build();
+    WriteBack<String, String> wb = open(builder().maxDelay(Duration.ofHours(1)));
     Cache<String, String> cache = cache(wb);
     cache.put("k", "1");
     cache.remove("k");
@@ -132,7 +144,7 @@ class WriteBackTest {
   @Test
   void eachKeysChangesReachTheWriterInOrderWithSeveralBatchesInFlight() throws Exception {
     writer.sleepMillis = 2;
-    WriteBack<String, String> wb = builder().batchSize(7).maxDelay(Duration.ofMillis(1)).batchesInFlight(4).build();
+    WriteBack<String, String> wb = open(builder().batchSize(7).maxDelay(Duration.ofMillis(1)).batchesInFlight(4));
     Cache<String, String> cache = cache(wb);
     Threads.runAll(8, "writes", t -> {
       ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -165,7 +177,7 @@ class WriteBackTest {
 
   @Test
   void aBatchThatFailsInPartRetriesOnlyWhatTheWriterDidNotTake() throws IOException {
-    WriteBack<String, String> wb = builder().maxDelay(Duration.ofHours(1)).maxAttempts(1000).build();
+    WriteBack<String, String> wb = open(builder().maxDelay(Duration.ofHours(1)).maxAttempts(1000));
     Cache<String, String> cache = cache(wb);
     writer.refuse = k -> k.equals("b") || k.equals("d");
     Map<String, String> all = Map.of("a", "1", "b", "2", "c", "3", "d", "4");
@@ -188,7 +200,7 @@ class WriteBackTest {
 
   @Test
   void anEntryThatKeepsFailingBecomesADeadLetterAndBlocksNoOtherKey() throws IOException {
-    WriteBack<String, String> wb = builder().maxDelay(Duration.ofMillis(1)).maxAttempts(3).build();
+    WriteBack<String, String> wb = open(builder().maxDelay(Duration.ofMillis(1)).maxAttempts(3));
     Cache<String, String> cache = cache(wb);
     writer.refuse = k -> k.equals("bad");
     cache.put("bad", "poison");
@@ -222,7 +234,7 @@ class WriteBackTest {
 
   @Test
   void aLaterChangeThatReachesTheWriterRetiresTheKeysDeadLetter() throws IOException {
-    WriteBack<String, String> wb = builder().maxDelay(Duration.ofMillis(1)).maxAttempts(2).build();
+    WriteBack<String, String> wb = open(builder().maxDelay(Duration.ofMillis(1)).maxAttempts(2));
     Cache<String, String> cache = cache(wb);
     writer.refuse = k -> true;
     cache.put("k", "old");
@@ -237,8 +249,8 @@ class WriteBackTest {
   @Test
   void whatTheWriterHasNotTakenSurvivesARestartAndIsDeliveredThen() throws IOException {
     writer.refuse = k -> true;
-    WriteBack<String, String> first = builder().maxDelay(Duration.ofMillis(1)).maxAttempts(1000)
-        .closeTimeout(Duration.ofMillis(100)).build();
+    WriteBack<String, String> first = open(builder().maxDelay(Duration.ofMillis(1)).maxAttempts(1000)
+        .closeTimeout(Duration.ofMillis(100)));
     Cache<String, String> cache = cache(first);
     cache.put("a", "1");
     cache.put("b", "2");
@@ -249,68 +261,21 @@ class WriteBackTest {
     writer.calls.clear();
     writer.refuse = k -> false;
 
-    WriteBack<String, String> second = builder().maxDelay(Duration.ofHours(1)).build();
+    WriteBack<String, String> second = open(builder().maxDelay(Duration.ofHours(1)));
     second.flush();
     assertEquals(List.of("a=3", "b=null", "c=4"), writer.seen.stream().map(s -> s.key() + "=" + s.value()).sorted().toList());
     second.close();
     writer.seen.clear();
-    WriteBack<String, String> third = builder().build();
+    WriteBack<String, String> third = open(builder());
     third.flush();
     assertEquals(List.of(), writer.seen, "delivered once: nothing again on the next start");
     third.close();
   }
 
   @Test
-  void aRecordCutShortByACrashIsDroppedAndTheRestReplayed() throws IOException {
-    WriteBack<String, String> first = builder().maxDelay(Duration.ofHours(1)).closeTimeout(Duration.ZERO).build();
-    first.write(new WriteBackEntry<>("a", "1", 0));
-    first.write(new WriteBackEntry<>("b", "2", 0));
-    first.close();
-    assertEquals(List.of(), writer.seen);
-    Files.write(dir.resolve("journal"), new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND);
-    WriteBack<String, String> second = builder().build();
-    second.flush();
-    assertEquals(List.of("a=1", "b=2"), writer.seen.stream().map(s -> s.key() + "=" + s.value()).sorted().toList());
-    second.close();
-  }
-
-  @Test
-  void aCompactedJournalKeepsOnlyWhatIsLive() throws IOException {
-    WriteBack<String, String> wb = builder().maxDelay(Duration.ofHours(1)).maxAttempts(1).compactAfter(4096)
-        .closeTimeout(Duration.ZERO).build();
-    writer.refuse = k -> k.equals("dead");
-    wb.write(new WriteBackEntry<>("dead", "x", 0));
-    for (int i = 0; i < 2000; i++) {
-      wb.write(new WriteBackEntry<>("k" + (i % 10), "v" + i, 0));
-    }
-    wb.flush();
-    wb.write(new WriteBackEntry<>("waiting", "w", 0)); // waits for its batch (an hour)
-    long size = Files.size(dir.resolve("journal"));
-    assertTrue(size < 64 * 1024, "compacted: " + size + " bytes after 2001 changes");
-    wb.close();
-    writer.seen.clear();
-    WriteBack<String, String> again = builder().build();
-    again.flush();
-    assertEquals(List.of(new Seen("waiting", "w", 2002)), writer.seen, "only the change that was still waiting");
-    assertEquals("dead", again.deadLetters().get(0).key(), "the dead letter survived compaction and the restart");
-    again.close();
-  }
-
-  @Test
-  void aSecondWriteBackOnTheSameFileIsRefusedByName() {
-    WriteBack<String, String> wb = builder().build();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> builder().build());
-    assertTrue(e.getMessage().contains("in use by another process") && e.getMessage().contains("journal"), e.getMessage());
-    wb.close();
-    assertThrows(CacheWriterException.class, () -> wb.write(new WriteBackEntry<>("a", "b", 0)),
-        "a closed write-back accepts nothing");
-    builder().build().close();
-  }
-
-  @Test
   void statsTellWhatIsPendingAndHowOld() throws Exception {
     writer.gate = new Semaphore(0);
-    WriteBack<String, String> wb = builder().maxDelay(Duration.ofHours(1)).batchSize(2).batchesInFlight(1).build();
+    WriteBack<String, String> wb = open(builder().maxDelay(Duration.ofHours(1)).batchSize(2).batchesInFlight(1));
     Cache<String, String> cache = cache(wb);
     cache.put("a", "1");
     cache.put("b", "2"); // a full batch: at the held writer

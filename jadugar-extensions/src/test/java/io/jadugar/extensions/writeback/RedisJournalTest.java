@@ -1,0 +1,107 @@
+package io.jadugar.extensions.writeback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jadugar.extensions.writeback.RecordingWriter.Seen;
+import io.jadugar.jcache.store.redis.RedisServer;
+import io.jadugar.jcache.testing.ChildJvm;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-back contract on a journal in a real Redis, and what only a shared journal does: a JVM
+ * killed with {@code kill -9} leaves changes waiting and a batch in flight at its writer; another
+ * JVM's write-back on the same journal delivers all of them (the batch once its lease ends), with
+ * the last value of every key whose write returned.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisJournalTest extends WriteBackContract {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisJournalTest.class);
+
+  private RedisServer redis;
+  private RedissonClient redisson;
+  private String name;
+
+  @BeforeAll
+  void start() throws IOException {
+    redis = RedisServer.launch();
+    Config config = new Config();
+    config.useSingleServer().setAddress(redis.address());
+    redisson = Redisson.create(config);
+  }
+
+  @AfterAll
+  void stop() {
+    if (redisson != null) {
+      redisson.shutdown();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @BeforeEach
+  void name() {
+    name = "test-" + System.nanoTime();
+  }
+
+  @Override
+  WriteBackJournal journal() {
+    return RedisJournal.on(redisson, name);
+  }
+
+  @Test
+  void anotherJvmDeliversWhatAKilledJvmLeftWaitingAndInFlight() throws Exception {
+    Process child = ChildJvm.builder(TakeoverWorker.class, redis.address(), name, "1000", "500", "200")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Map<String, String> returned = new HashMap<>();
+    BufferedReader out = ChildJvm.output(child);
+    try {
+      for (String l = out.readLine(); l != null && !l.equals("done"); l = out.readLine()) {
+        if (l.startsWith("R ")) {
+          String[] p = l.split(" ");
+          returned.put(p[1], p[2]);
+        }
+      }
+      assertEquals(200, returned.size(), "the child JVM wrote to every key");
+    } finally {
+      child.destroyForcibly(); // SIGKILL
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    WriteBack<String, String> heir = builder().maxDelay(Duration.ofMillis(1)).build();
+    WriteBackStats at = heir.stats();
+    LOG.info("left by the killed JVM: {}", at);
+    assertEquals(200, at.pending(), "every key the dead JVM's writer never took");
+    assertTrue(at.inFlight() >= 50, "its first batch was at its (held) writer: " + at);
+    long start = System.nanoTime();
+    heir.flush();
+    LOG.info("the heir delivered them in {} ms (lease 1000 ms)", (System.nanoTime() - start) / 1_000_000);
+    for (Map.Entry<String, String> e : returned.entrySet()) {
+      List<Seen> taken = writer.taken(e.getKey());
+      assertTrue(!taken.isEmpty(), e.getKey() + " reached the heir's writer");
+      assertEquals(e.getValue(), taken.get(taken.size() - 1).value(), e.getKey() + ": the last value whose write returned");
+    }
+    assertEquals(0, heir.stats().pending());
+    assertNotNull(heir.toString());
+    heir.close();
+  }
+}
