@@ -47,6 +47,7 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
   private final CacheWriter<K, V> writer;
   private final Duration flushTimeout;
   private final Duration closeTimeout;
+  private final WriteBackBean bean = new WriteBackBean(this);
   private volatile boolean closed;
 
   private WriteBack(Builder<K, V> b, Journal journal) {
@@ -169,7 +170,7 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
     }
   }
 
-  /** What is pending, its age, retries and dead letters, now. */
+  /** What is pending, its age, retries and dead letters, now; also over JMX as {@code io.jadugar:type=WriteBack,name="<name>"}. */
   public WriteBackStats stats() {
     return dispatcher.stats(journal.counts());
   }
@@ -217,6 +218,7 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
       LOG.warn("{}; what is left stays in the journal for the next start", e.getMessage());
     }
     dispatcher.stop(closeTimeout);
+    bean.unregister();
     try {
       journal.close();
     } catch (IOException e) {
@@ -354,6 +356,7 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
       }
       WriteBack<K, V> w = new WriteBack<>(this, opened);
       w.dispatcher.start();
+      w.bean.register();
       return w;
     }
 

@@ -11,6 +11,9 @@ import io.jadugar.extensions.writeback.RecordingWriter.Seen;
 import io.jadugar.jcache.JadugarCache;
 import io.jadugar.jcache.testing.Threads;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -273,9 +276,12 @@ abstract class WriteBackContract {
   }
 
   @Test
-  void statsTellWhatIsPendingAndHowOld() throws Exception {
+  void statsTellWhatIsPendingAndHowOldHereAndOverJmx() throws Exception {
     writer.gate = new Semaphore(0);
-    WriteBack<String, String> wb = open(builder().maxDelay(Duration.ofHours(1)).batchSize(2).batchesInFlight(1));
+    String name = "stats-" + System.nanoTime();
+    WriteBack<String, String> wb = open(builder().name(name).maxDelay(Duration.ofHours(1)).batchSize(2).batchesInFlight(1));
+    ObjectName bean = new ObjectName("io.jadugar:type=WriteBack,name=" + ObjectName.quote(name));
+    MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
     Cache<String, String> cache = cache(wb);
     cache.put("a", "1");
     cache.put("b", "2"); // a full batch: at the held writer
@@ -285,12 +291,16 @@ abstract class WriteBackContract {
     assertEquals(3, s.pending());
     assertEquals(2, s.inFlight(), "one batch of two held at the writer");
     assertTrue(s.oldestPendingAge().toMillis() >= 100, s.toString());
+    assertEquals(3L, jmx.getAttribute(bean, "Pending"), "the same over JMX");
+    assertEquals(2L, jmx.getAttribute(bean, "InFlight"));
     writer.gate.release();
     wb.flush();
     s = wb.stats();
     assertEquals(0, s.pending());
     assertEquals(Duration.ZERO, s.oldestPendingAge());
     assertEquals(3, s.writeAllEntries());
-    assertNull(cache.get("zz"));
+    assertEquals(2L, jmx.getAttribute(bean, "WriteAllCalls"), "over JMX: the held batch, then the one flush sent");
+    wb.close();
+    assertFalse(jmx.isRegistered(bean), "unregistered on close");
   }
 }
