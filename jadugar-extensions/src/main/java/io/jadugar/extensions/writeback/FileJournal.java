@@ -111,6 +111,13 @@ final class FileJournal implements Journal {
   private final Object syncLock = new Object();
   private long synced;
   private boolean closed;
+  /**
+   * Set by a failed write or sync: the file may now hold part of a record, which would hide every
+   * later one from a replay, and after a failed fsync Linux may have dropped the pages it did not
+   * write, so a retried fsync proves nothing. The journal then refuses every append (the cache's
+   * writes fail, none is acknowledged and lost); reopening it replays what is whole.
+   */
+  private volatile IOException broken;
 
   private FileJournal(Path path, long compactAt) throws IOException {
     this.path = path.toAbsolutePath();
@@ -312,11 +319,15 @@ final class FileJournal implements Journal {
       b.putInt(p.length).putInt(crc32(p)).put(p);
     }
     b.flip();
+    if (broken != null) {
+      throw brokenError();
+    }
     try {
       while (b.hasRemaining()) {
         channel.write(b);
       }
     } catch (IOException e) {
+      broken = e;
       throw new UncheckedIOException("Writing the write-back journal " + path + " failed: " + e.getMessage(), e);
     }
     written += total;
@@ -333,10 +344,14 @@ final class FileJournal implements Journal {
       if (synced >= to) {
         return;
       }
+      if (broken != null) {
+        throw brokenError();
+      }
       long target = written;
       try {
         channel.force(false);
       } catch (IOException e) {
+        broken = e;
         throw new UncheckedIOException("Syncing the write-back journal " + path + " failed: " + e.getMessage(), e);
       }
       synced = target;
@@ -639,6 +654,11 @@ final class FileJournal implements Journal {
     } catch (IOException e) {
       LOG.debug("Could not sync directory {} (not supported here): {}", path.getParent(), e.toString());
     }
+  }
+
+  private UncheckedIOException brokenError() {
+    return new UncheckedIOException("The write-back journal " + path + " failed earlier and takes no more changes "
+        + "(close and reopen it to replay what it holds): " + broken.getMessage(), broken);
   }
 
   private void requireOpen() {
