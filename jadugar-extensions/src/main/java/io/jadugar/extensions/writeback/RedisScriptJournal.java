@@ -192,7 +192,8 @@ final class RedisScriptJournal implements Journal {
 
   private <R> R eval(String lua, RScript.ReturnType type, List<byte[]> args) {
     try {
-      return script.eval(name, RScript.Mode.READ_WRITE, lua, type, keys, args.toArray());
+      // routed by the first key: every key of the journal is in its slot
+      return script.eval((String) keys.get(0), RScript.Mode.READ_WRITE, lua, type, keys, args.toArray());
     } catch (RuntimeException e) {
       throw new IllegalStateException("The write-back journal '" + name + "' on Redis failed: " + e.getMessage(), e);
     }

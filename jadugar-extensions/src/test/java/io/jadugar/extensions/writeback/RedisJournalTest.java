@@ -69,6 +69,34 @@ class RedisJournalTest extends WriteBackContract {
   }
 
   @Test
+  void aJournalOnRedisClusterKeepsItsKeysInOneSlot() throws Exception {
+    try (RedisServer.Cluster cluster = RedisServer.Cluster.launch()) {
+      Config config = new Config();
+      config.useClusterServers().addNodeAddress(cluster.addresses().split(","));
+      RedissonClient client = Redisson.create(config);
+      try {
+        WriteBack<String, String> wb = open(WriteBack.builder(writer, String.class, String.class)
+            .journal(RedisJournal.on(client, name)).maxDelay(Duration.ofHours(1)).maxAttempts(1)
+            .closeTimeout(Duration.ofMillis(200)));
+        writer.refuse = k -> k.equals("k0");
+        for (int i = 0; i < 300; i++) {
+          wb.write(new WriteBackEntry<>("k" + (i % 100), "v" + i, 0)); // multi-key scripts: CROSSSLOT if the keys were spread
+        }
+        wb.flush();
+        assertEquals(99, writer.seen.stream().map(Seen::key).distinct().count(), "every key but k0 was written");
+        List<Seen> k99 = writer.taken("k99");
+        assertEquals("v299", k99.get(k99.size() - 1).value());
+        assertEquals(List.of("k0=v200"), wb.deadLetters().stream().map(d -> d.key() + "=" + d.value()).toList(),
+            "k0's last change is its dead letter");
+        assertEquals(0, wb.stats().pending());
+        wb.close();
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
+
+  @Test
   void anotherJvmDeliversWhatAKilledJvmLeftWaitingAndInFlight() throws Exception {
     Process child = ChildJvm.builder(TakeoverWorker.class, redis.address(), name, "1000", "500", "200")
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
