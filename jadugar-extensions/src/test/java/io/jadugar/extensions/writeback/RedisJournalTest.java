@@ -13,7 +13,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.jadugar.jcache.JadugarCache;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import org.redisson.client.codec.StringCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +71,47 @@ class RedisJournalTest extends WriteBackContract {
   @Override
   WriteBackJournal journal() {
     return RedisJournal.on(redisson, name);
+  }
+
+  @Test
+  void twoJvmsOnOneJournalKeepEachKeysChangesInOrder() throws Exception {
+    String list = "order-log-" + name;
+    String cacheName = "order-" + name;
+    Process child = ChildJvm.builder(OrderWorker.class, redis.address(), cacheName, name, list)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = ChildJvm.output(child);
+    assertEquals("ready", ChildJvm.readUntil(out, "ready").get(60, TimeUnit.SECONDS));
+    CompletableFuture<String> childDone = ChildJvm.readUntil(out, "done");
+    CacheManager manager = OrderWorker.run(redis.address(), cacheName, name, list, "parent");
+    try {
+      assertEquals("done", childDone.get(120, TimeUnit.SECONDS), "the second JVM wrote and flushed");
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+      manager.getCache(cacheName).unwrap(JadugarCache.class).flush(); // what the second JVM appended last, too
+      List<String> log = redisson.<String>getList(list, StringCodec.INSTANCE).readAll();
+      Map<String, Long> versions = new HashMap<>();
+      Map<String, String> last = new HashMap<>();
+      for (String line : log) {
+        String key = line.substring(0, line.indexOf('='));
+        int at = line.lastIndexOf('@');
+        if (at > 0) {
+          long v = Long.parseLong(line.substring(at + 1));
+          Long before = versions.put(key, v);
+          assertTrue(before == null || before < v, key + ": version " + v + " reached a writer after " + before);
+          last.put(key, line.substring(line.indexOf('=') + 1, at));
+        } else {
+          last.put(key, null);
+        }
+      }
+      Cache<String, String> cache = manager.getCache(cacheName);
+      for (int k = 0; k < OrderWorker.KEYS; k++) {
+        assertEquals(cache.get("k" + k), last.get("k" + k), "k" + k + ": the writers' last change is what the cache holds");
+      }
+      LOG.info("two JVMs: {} changes reached their writers, in order per key", log.size());
+      assertTrue(log.size() > OrderWorker.KEYS, "batches from both JVMs: " + log.size());
+    } finally {
+      manager.close();
+      child.destroyForcibly();
+    }
   }
 
   @Test
