@@ -18,6 +18,9 @@ import org.redisson.api.RedissonClient;
  * Versions come from one counter, and the cache's writer runs under its per-key lock on Redis, so a
  * key's versions grow in the order its changes committed, whichever JVM made them.
  *
+ * <p>Times (append, lease, retry, dead letter) are Redis's clock ({@code TIME}), so JVMs whose clocks
+ * disagree still agree on when a lease ends.
+ *
  * <p>Durability is Redis's: a change is in Redis when the cache's write returns, so the death of the
  * JVM loses nothing; surviving the death of Redis takes its append-only file with {@code appendfsync
  * always} (with {@code everysec} up to a second of changes can be lost) and, with replicas, a failover

@@ -18,6 +18,8 @@ final class RedisScriptJournal implements Journal {
 
   private static final String PRELUDE = """
       local SEQ, VAL, VER, AT, ATT, NSINCE, NAT, SINCE, WAIT, DELAY, FLIGHT, FOWN, DVAL, DVER, DATT, DERR, DAT = unpack(KEYS)
+      local clock = redis.call('TIME')
+      local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
       local function forget(k)
         redis.call('HDEL', VAL, k); redis.call('HDEL', VER, k); redis.call('HDEL', AT, k); redis.call('HDEL', ATT, k)
         redis.call('HDEL', NSINCE, k); redis.call('HDEL', NAT, k)
@@ -52,13 +54,12 @@ final class RedisScriptJournal implements Journal {
       """;
 
   private static final String APPEND = PRELUDE + """
-      local now = tonumber(ARGV[1]); local out = {}
-      for i = 2, #ARGV, 2 do enqueue(ARGV[i], ARGV[i + 1], now) end
+      for i = 1, #ARGV, 2 do enqueue(ARGV[i], ARGV[i + 1], NOW) end
       return redis.call('ZCARD', WAIT)
       """;
 
   private static final String CLAIM = PRELUDE + """
-      local now = tonumber(ARGV[1]); local max = tonumber(ARGV[2])
+      local now = NOW; local max = tonumber(ARGV[2])
       for _, k in ipairs(redis.call('ZRANGEBYSCORE', FLIGHT, '-inf', now)) do
         redis.call('ZREM', FLIGHT, k); redis.call('HDEL', FOWN, k); toNewer(k)
         redis.call('ZADD', WAIT, redis.call('HGET', AT, k), k)
@@ -72,7 +73,7 @@ final class RedisScriptJournal implements Journal {
       if ARGV[4] ~= '1' and n < max and now - tonumber(first[2]) < tonumber(ARGV[3]) then return {} end
       local out = {}
       for _, k in ipairs(redis.call('ZRANGE', WAIT, 0, max - 1)) do
-        redis.call('ZREM', WAIT, k); redis.call('ZADD', FLIGHT, ARGV[5], k); redis.call('HSET', FOWN, k, ARGV[6])
+        redis.call('ZREM', WAIT, k); redis.call('ZADD', FLIGHT, now + tonumber(ARGV[5]), k); redis.call('HSET', FOWN, k, ARGV[6])
         out[#out + 1] = k; out[#out + 1] = redis.call('HGET', VAL, k)
         out[#out + 1] = redis.call('HGET', VER, k); out[#out + 1] = redis.call('HGET', ATT, k)
       end
@@ -98,7 +99,7 @@ final class RedisScriptJournal implements Journal {
       local k = ARGV[1]; local v = tonumber(ARGV[2])
       if not land(k, ARGV[3]) then return 0 end
       if tonumber(redis.call('HGET', VER, k)) == v then redis.call('HSET', ATT, k, ARGV[4]) else toNewer(k) end
-      redis.call('ZADD', DELAY, ARGV[5], k)
+      redis.call('ZADD', DELAY, NOW + tonumber(ARGV[5]), k)
       return 1
       """;
 
@@ -108,7 +109,7 @@ final class RedisScriptJournal implements Journal {
       if tonumber(redis.call('HGET', VER, k)) == v then
         dropDead(k)
         redis.call('HSET', DVAL, k, redis.call('HGET', VAL, k)); redis.call('HSET', DVER, k, ARGV[2])
-        redis.call('HSET', DATT, k, ARGV[4]); redis.call('HSET', DERR, k, ARGV[5]); redis.call('ZADD', DAT, ARGV[6], k)
+        redis.call('HSET', DATT, k, ARGV[4]); redis.call('HSET', DERR, k, ARGV[5]); redis.call('ZADD', DAT, NOW, k)
         forget(k)
         return 1
       end
@@ -125,13 +126,13 @@ final class RedisScriptJournal implements Journal {
       local f = redis.call('ZRANGE', FLIGHT, 0, 0, 'WITHSCORES')
       if f[2] and (not next or tonumber(f[2]) < next) then next = tonumber(f[2]) end
       if not next then return '' end
-      return string.format('%d', next)
+      return string.format('%d', math.max(0, next - NOW))
       """;
 
   private static final String COUNTS = PRELUDE + """
       local oldest = '0'
       local s = redis.call('ZRANGE', SINCE, 0, 0)
-      if s[1] then oldest = redis.call('HGET', AT, s[1]) end
+      if s[1] then oldest = string.format('%d', math.max(0, NOW - tonumber(redis.call('HGET', AT, s[1])))) end
       local seq = redis.call('GET', SEQ) or '0'
       local settled = '1'
       if #redis.call('ZRANGEBYSCORE', SINCE, '-inf', ARGV[1], 'LIMIT', 0, 1) > 0 then settled = '0' end
@@ -157,7 +158,7 @@ final class RedisScriptJournal implements Journal {
       if not dv or tonumber(dv) ~= tonumber(ARGV[2]) then return 0 end
       local payload = redis.call('HGET', DVAL, k)
       dropDead(k)
-      if ARGV[3] == '1' and not redis.call('ZSCORE', SINCE, k) then enqueue(k, payload, tonumber(ARGV[4])) end
+      if ARGV[3] == '1' and not redis.call('ZSCORE', SINCE, k) then enqueue(k, payload, NOW) end
       return 1
       """;
 
@@ -201,8 +202,7 @@ final class RedisScriptJournal implements Journal {
 
   @Override
   public long append(List<byte[]> keys, List<byte[]> values) {
-    List<byte[]> args = new ArrayList<>(1 + 2 * keys.size());
-    args.add(b(System.currentTimeMillis()));
+    List<byte[]> args = new ArrayList<>(2 * keys.size());
     for (int i = 0; i < keys.size(); i++) {
       byte[] v = values.get(i);
       byte[] payload;
@@ -230,8 +230,9 @@ final class RedisScriptJournal implements Journal {
 
   @Override
   public List<Change> claim(int max, long nowMillis, long maxDelayMillis, boolean force) {
+    // ARGV[1] is not read: the script takes "now" from Redis's clock, as every time in the journal
     List<Object> reply = eval(CLAIM, RScript.ReturnType.LIST, List.of(b(nowMillis), b(max), b(maxDelayMillis),
-        b(force ? "1" : "0"), b(nowMillis + leaseMillis), owner));
+        b(force ? "1" : "0"), b(leaseMillis), owner));
     List<Change> batch = new ArrayList<>(reply.size() / 4);
     for (int i = 0; i < reply.size(); i += 4) {
       batch.add(new Change((byte[]) reply.get(i), value((byte[]) reply.get(i + 1)), n(reply.get(i + 2)),
@@ -256,20 +257,21 @@ final class RedisScriptJournal implements Journal {
 
   @Override
   public void retry(Change change, int attempts, long dueMillis) {
-    eval(RETRY, RScript.ReturnType.LONG, List.of(change.key(), b(change.version()), owner, b(attempts), b(dueMillis)));
+    // the script adds the delay to Redis's clock: every JVM's times are Redis's, whatever their own clocks say
+    long delay = Math.max(0, dueMillis - System.currentTimeMillis());
+    eval(RETRY, RScript.ReturnType.LONG, List.of(change.key(), b(change.version()), owner, b(attempts), b(delay)));
   }
 
   @Override
   public void dead(Change change, int attempts, String error) {
-    eval(DEAD, RScript.ReturnType.LONG, List.of(change.key(), b(change.version()), owner, b(attempts), b(error),
-        b(System.currentTimeMillis())));
+    eval(DEAD, RScript.ReturnType.LONG, List.of(change.key(), b(change.version()), owner, b(attempts), b(error)));
   }
 
   @Override
   public long nextDueMillis(long maxDelayMillis) {
     Object reply = eval(NEXT_DUE, RScript.ReturnType.VALUE, List.of(b(maxDelayMillis)));
     byte[] r = (byte[]) reply;
-    return r == null || r.length == 0 ? Long.MAX_VALUE : n(r);
+    return r == null || r.length == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + n(r);
   }
 
   private List<Object> counts(long mark) {
@@ -289,7 +291,9 @@ final class RedisScriptJournal implements Journal {
   @Override
   public JournalCounts counts() {
     List<Object> r = counts(0);
-    return new JournalCounts(n(r.get(0)), n(r.get(1)), n(r.get(2)), n(r.get(3)));
+    long pending = n(r.get(0));
+    long oldest = pending == 0 ? 0 : System.currentTimeMillis() - n(r.get(2)); // the script gives the age
+    return new JournalCounts(pending, n(r.get(1)), oldest, n(r.get(3)));
   }
 
   @Override
@@ -306,12 +310,12 @@ final class RedisScriptJournal implements Journal {
   @Override
   public boolean replay(byte[] key, long version) {
     return ((Long) eval(REPLAY, RScript.ReturnType.LONG,
-        List.of(key, b(version), b("1"), b(System.currentTimeMillis())))) == 1;
+        List.of(key, b(version), b("1")))) == 1;
   }
 
   @Override
   public boolean discard(byte[] key, long version) {
-    return ((Long) eval(REPLAY, RScript.ReturnType.LONG, List.of(key, b(version), b("0"), b(0)))) == 1;
+    return ((Long) eval(REPLAY, RScript.ReturnType.LONG, List.of(key, b(version), b("0")))) == 1;
   }
 
   @Override
