@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import javax.cache.Cache;
@@ -88,7 +89,7 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
 
   @Override
   public void write(Cache.Entry<? extends K, ? extends V> entry) {
-    append(List.of(encode(entry.getKey())), java.util.Collections.singletonList(encode(entry.getValue())));
+    append(List.of(encode(entry.getKey())), Collections.singletonList(encode(entry.getValue())));
   }
 
   @Override
@@ -105,7 +106,7 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
 
   @Override
   public void delete(Object key) {
-    append(List.of(encode(key)), java.util.Collections.singletonList(null));
+    append(List.of(encode(key)), Collections.singletonList(null));
   }
 
   @Override
@@ -214,7 +215,8 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
     closed = true;
     try {
       flush(closeTimeout);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // a journal that cannot be read (Redis down) must not keep the threads running
       LOG.warn("{}; what is left stays in the journal for the next start", e.getMessage());
     }
     dispatcher.stop(closeTimeout);
