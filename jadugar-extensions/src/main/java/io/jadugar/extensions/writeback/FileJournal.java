@@ -195,6 +195,9 @@ final class FileJournal implements Journal {
       LOG.info("Write-back journal {}: {} records replayed, {} keys waiting, {} dead letters", path, records,
           slots.size(), dead.size());
     }
+    // versions go on from the wall clock (ms x 1000) if it is ahead: a journal lost or replaced never
+    // hands out again a version that a writer may have stored, and then ignore newer changes as older
+    seq = Math.max(seq, System.currentTimeMillis() * 1000);
     ch.truncate(end);
     if (end == 0) {
       ch.write(ByteBuffer.allocate(4).putInt(0, MAGIC), 0);

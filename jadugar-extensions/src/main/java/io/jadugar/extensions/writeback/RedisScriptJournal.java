@@ -20,6 +20,8 @@ final class RedisScriptJournal implements Journal {
       local SEQ, VAL, VER, AT, ATT, NSINCE, NAT, SINCE, WAIT, DELAY, FLIGHT, FOWN, DVAL, DVER, DATT, DERR, DAT = unpack(KEYS)
       local clock = redis.call('TIME')
       local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+      -- a Lua number given to redis.call becomes text with 14 digits (%.14g): versions have 16
+      local function int(n) return string.format('%d', n) end
       local function forget(k)
         redis.call('HDEL', VAL, k); redis.call('HDEL', VER, k); redis.call('HDEL', AT, k); redis.call('HDEL', ATT, k)
         redis.call('HDEL', NSINCE, k); redis.call('HDEL', NAT, k)
@@ -41,14 +43,17 @@ final class RedisScriptJournal implements Journal {
         redis.call('ZREM', DAT, k)
       end
       local function enqueue(k, payload, now)
+        -- a journal Redis lost starts again from its clock (ms x 1000), never from 1: a writer that keeps
+        -- versions would take the new changes for older ones
+        if redis.call('EXISTS', SEQ) == 0 then redis.call('SET', SEQ, int(NOW * 1000)) end
         local v = redis.call('INCR', SEQ)
         if not redis.call('ZSCORE', SINCE, k) then
-          redis.call('ZADD', SINCE, v, k); redis.call('HSET', AT, k, now); redis.call('HSET', ATT, k, 0)
-          redis.call('ZADD', WAIT, now, k)
+          redis.call('ZADD', SINCE, int(v), k); redis.call('HSET', AT, k, int(now)); redis.call('HSET', ATT, k, 0)
+          redis.call('ZADD', WAIT, int(now), k)
         elseif redis.call('ZSCORE', FLIGHT, k) and redis.call('HEXISTS', NSINCE, k) == 0 then
-          redis.call('HSET', NSINCE, k, v); redis.call('HSET', NAT, k, now)
+          redis.call('HSET', NSINCE, k, int(v)); redis.call('HSET', NAT, k, int(now))
         end
-        redis.call('HSET', VAL, k, payload); redis.call('HSET', VER, k, v)
+        redis.call('HSET', VAL, k, payload); redis.call('HSET', VER, k, int(v))
         return v
       end
       """;
@@ -60,11 +65,11 @@ final class RedisScriptJournal implements Journal {
 
   private static final String CLAIM = PRELUDE + """
       local now = NOW; local max = tonumber(ARGV[2])
-      for _, k in ipairs(redis.call('ZRANGEBYSCORE', FLIGHT, '-inf', now)) do
+      for _, k in ipairs(redis.call('ZRANGEBYSCORE', FLIGHT, '-inf', int(now))) do
         redis.call('ZREM', FLIGHT, k); redis.call('HDEL', FOWN, k); toNewer(k)
         redis.call('ZADD', WAIT, redis.call('HGET', AT, k), k)
       end
-      for _, k in ipairs(redis.call('ZRANGEBYSCORE', DELAY, '-inf', now)) do
+      for _, k in ipairs(redis.call('ZRANGEBYSCORE', DELAY, '-inf', int(now))) do
         redis.call('ZREM', DELAY, k); redis.call('ZADD', WAIT, redis.call('HGET', AT, k), k)
       end
       local n = redis.call('ZCARD', WAIT)
@@ -73,7 +78,7 @@ final class RedisScriptJournal implements Journal {
       if ARGV[4] ~= '1' and n < max and now - tonumber(first[2]) < tonumber(ARGV[3]) then return {} end
       local out = {}
       for _, k in ipairs(redis.call('ZRANGE', WAIT, 0, max - 1)) do
-        redis.call('ZREM', WAIT, k); redis.call('ZADD', FLIGHT, now + tonumber(ARGV[5]), k); redis.call('HSET', FOWN, k, ARGV[6])
+        redis.call('ZREM', WAIT, k); redis.call('ZADD', FLIGHT, int(now + tonumber(ARGV[5])), k); redis.call('HSET', FOWN, k, ARGV[6])
         out[#out + 1] = k; out[#out + 1] = redis.call('HGET', VAL, k)
         out[#out + 1] = redis.call('HGET', VER, k); out[#out + 1] = redis.call('HGET', ATT, k)
       end
@@ -99,7 +104,7 @@ final class RedisScriptJournal implements Journal {
       local k = ARGV[1]; local v = tonumber(ARGV[2])
       if not land(k, ARGV[3]) then return 0 end
       if tonumber(redis.call('HGET', VER, k)) == v then redis.call('HSET', ATT, k, ARGV[4]) else toNewer(k) end
-      redis.call('ZADD', DELAY, NOW + tonumber(ARGV[5]), k)
+      redis.call('ZADD', DELAY, int(NOW + tonumber(ARGV[5])), k)
       return 1
       """;
 
@@ -109,7 +114,7 @@ final class RedisScriptJournal implements Journal {
       if tonumber(redis.call('HGET', VER, k)) == v then
         dropDead(k)
         redis.call('HSET', DVAL, k, redis.call('HGET', VAL, k)); redis.call('HSET', DVER, k, ARGV[2])
-        redis.call('HSET', DATT, k, ARGV[4]); redis.call('HSET', DERR, k, ARGV[5]); redis.call('ZADD', DAT, NOW, k)
+        redis.call('HSET', DATT, k, ARGV[4]); redis.call('HSET', DERR, k, ARGV[5]); redis.call('ZADD', DAT, int(NOW), k)
         forget(k)
         return 1
       end

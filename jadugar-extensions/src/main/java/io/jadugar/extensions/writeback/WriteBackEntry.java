@@ -5,7 +5,8 @@ import javax.cache.Cache;
 /**
  * An entry as a write-back hands it to the writer's {@code writeAll}: the key, its latest value, and
  * that change's version, which grows with every change of the key (compare it to skip a replay of
- * an older change: {@code UPDATE ... WHERE version < ?}).
+ * an older change: {@code UPDATE ... WHERE version < ?}). A new or lost journal starts its versions
+ * from the wall clock (ms × 1000), so they keep growing past those of the journal before it.
  *
  * @param <K> the key type
  * @param <V> the value type
