@@ -50,14 +50,14 @@ public final class Reads<K, V> {
     Presence.Along along = presence.along();
     StoreEntry entry;
     V value;
-    if (along == null) {
+    if (along == null || !along.withEntry()) {
       entry = core.store.get(core.codec.encodeKey(key));
       value = presence.present(key, entry, true);
     } else {
       // the entries a validity check reads, read with the entry (one script on Redis)
       Map<String, StoreEntry> found = new HashMap<>(4);
       entry = core.store.get(core.codec.encodeKey(key), along.lookup(), found);
-      value = presence.present(key, entry, true, found);
+      value = presence.present(key, entry, true, presence.alongValues(found));
     }
     if (value != null) {
       expiries.touch(entry);
@@ -87,6 +87,8 @@ public final class Reads<K, V> {
     // entries by position: no map from store key back to entry on this side (a profile of getAll
     // of 100 showed two hash maps of 100 entries per call where one is the answer)
     StoreEntry[] found = core.store.getEach(storeKeys);
+    // what the validity checks read for these entries (the records of their tags), in one batch
+    Map<String, Object> along = presence.readAlong(found);
     // without a loader the answer is what was found: its keys (moved to the front of userKeys) and
     // values in two arrays, not a HashMap's node per entry (a third of the bytes of a getAll of 100)
     Object[] values = core.readThrough ? null : new Object[userKeys.length];
@@ -97,7 +99,7 @@ public final class Reads<K, V> {
     for (int i = 0; i < userKeys.length; i++) {
       K key = (K) userKeys[i];
       StoreEntry entry = found[i];
-      V value = presence.present(key, entry, true);
+      V value = presence.present(key, entry, true, along);
       if (value == null) {
         misses++;
         if (missing != null) {
@@ -136,7 +138,13 @@ public final class Reads<K, V> {
    * dropped miss here too); an expired one is left for the reads that report it, as this is no access.
    */
   public boolean containsKey(K key) {
-    return presence.isPresent(key, core.store.get(core.codec.encodeKey(key)), false);
+    Presence.Along along = presence.along();
+    if (along == null || !along.withEntry()) {
+      return presence.isPresent(key, core.store.get(core.codec.encodeKey(key)), false);
+    }
+    Map<String, StoreEntry> found = new HashMap<>(4);
+    StoreEntry entry = core.store.get(core.codec.encodeKey(key), along.lookup(), found);
+    return presence.isPresent(key, entry, false, presence.alongValues(found));
   }
 
   /** Iterates live entries, treating each as accessed; {@code remove} removes through the cache. */
