@@ -309,13 +309,14 @@ class TagsTest {
     long[] mixed = cost(store, cache,
         () -> assertEquals(Map.of("plain", "p", "one", "1", "two", "2"), cache.getAll(Set.of("plain", "one", "two"))));
     long[] contains = cost(store, cache, () -> assertTrue(cache.containsKey("one")));
+    long[] iterate = cost(store, cache, () -> assertEquals(13, count(cache), "plain, one, two, k0..k9"));
     long[] write = cost(store, cache, () -> tags.tags("a").put("w", "w"));
     org.slf4j.LoggerFactory.getLogger(TagsTest.class).info(
         "round trips on {} (cache + tag records): get untagged {}+{}, get 1 tag {}+{}, get 2 tags {}+{}, "
             + "getAll of 10 with 1 tag {}+{}, getAll of 3 with tags a, b {}+{}, containsKey 1 tag {}+{}, "
-            + "put with 1 tag {}+{} (and one write of the key index)",
+            + "iteration of 13 with tags a, b {}+{}, put with 1 tag {}+{} (and one write of the key index)",
         store, plain[0], plain[1], one[0], one[1], two[0], two[1], many[0], many[1], mixed[0], mixed[1],
-        contains[0], contains[1], write[0], write[1]);
+        contains[0], contains[1], iterate[0], iterate[1], write[0], write[1]);
     boolean remote = !store.startsWith("memory");
     // single Redis: one script reads the entry and its tags' records; a cluster keeps the records in
     // other slots, out of the script's reach: there (and on memcached) one read of the records more
@@ -354,9 +355,34 @@ class TagsTest {
     assertEquals(remote ? 1 : 0, many[1], store + ": getAll of 10 entries of one tag, one read of its record");
     assertTrue(remote ? mixed[1] >= 1 && mixed[1] <= 2 : mixed[1] == 0,
         store + ": getAll of entries of two tags, one batched read of both records: " + mixed[1]);
+    assertTrue(remote ? iterate[1] >= 1 && iterate[1] <= 2 : iterate[1] == 0,
+        store + ": an iteration reads the records of its entries' tags once per chunk of 100 entries: " + iterate[1]);
     assertEquals(plain[0], contains[0], store + ": containsKey reads the entry as get does");
     assertEquals(recordsRead ? 1 : 0, contains[1], store + ": containsKey, as get: " + contains[1]);
     assertEquals(remote ? 1 : 0, write[1], store + ": a tagged write reads its tags' records once");
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
+  void anIterationOverSeveralChunksSkipsExactlyTheInvalidatedEntries(String store) {
+    Cache<String, String> cache = cache(store, "tag-iterate");
+    TagManager<String, String> tags = TagManager.of(cache);
+    Map<String, String> a = new HashMap<>();
+    Map<String, String> b = new HashMap<>();
+    for (int i = 0; i < 125; i++) {
+      a.put("a" + i, "va" + i);
+      b.put("b" + i, "vb" + i);
+    }
+    tags.tags("a").putAll(a);
+    tags.tags("b").putAll(b);
+    cache.put("plain", "p");
+    tags.invalidateTag("a");
+    Map<String, String> seen = new HashMap<>();
+    cache.forEach(e -> seen.put(e.getKey(), e.getValue()));
+    Map<String, String> expected = new HashMap<>(b);
+    expected.put("plain", "p");
+    // 251 entries: the iteration reads the tag records of its entries in chunks (of 100), which this spans
+    assertEquals(expected, seen, store + ": the entries of b and the untagged one, none of a");
   }
 
   @ParameterizedTest

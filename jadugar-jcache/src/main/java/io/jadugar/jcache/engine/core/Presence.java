@@ -231,7 +231,8 @@ public final class Presence<K, V> {
     return expired(entry, now, null);
   }
 
-  private boolean expired(StoreEntry entry, long now, Map<String, Object> found) {
+  /** {@link #expired(StoreEntry, long)} with the lookup's values read along, as {@link #present} takes them. */
+  public boolean expired(StoreEntry entry, long now, Map<String, Object> found) {
     if (entry.isExpiredAt(now)) {
       return true;
     }

@@ -8,6 +8,7 @@ import io.jadugar.jcache.engine.core.Presence;
 import io.jadugar.jcache.engine.loading.Loading;
 import io.jadugar.jcache.spi.StoreEntry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -152,10 +153,21 @@ public final class Reads<K, V> {
     return new EntryIterator(core.store.iterator(), requireOpen, remove);
   }
 
+  /** Entries an iteration takes from the store at a time when a validity check reads along (tags). */
+  private static final int ALONG_CHUNK = 100;
+
   private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
     private final Iterator<StoreEntry> entries;
     private final Runnable requireOpen;
     private final Consumer<K> remove;
+    /**
+     * With a check that reads along: entries taken ahead from the store, so that what the check
+     * reads for them is read in one batch per chunk, not per entry; null otherwise (one at a time).
+     */
+    private final StoreEntry[] chunk;
+    private int chunkSize;
+    private int chunkNext;
+    private Map<String, Object> chunkAlong;
     private Cache.Entry<K, V> next;
     private K lastKey;
 
@@ -163,16 +175,37 @@ public final class Reads<K, V> {
       this.entries = entries;
       this.requireOpen = requireOpen;
       this.remove = remove;
+      this.chunk = presence.along() == null ? null : new StoreEntry[ALONG_CHUNK];
+    }
+
+    /** The next entry of the store, or null at the end; with a chunk, refilled (and its lookups read) when used up. */
+    private StoreEntry nextStored() {
+      if (chunk == null) {
+        return entries.hasNext() ? entries.next() : null;
+      }
+      if (chunkNext == chunkSize) {
+        Arrays.fill(chunk, 0, chunkSize, null);
+        chunkSize = 0;
+        chunkNext = 0;
+        while (chunkSize < chunk.length && entries.hasNext()) {
+          chunk[chunkSize++] = entries.next();
+        }
+        chunkAlong = chunkSize == 0 ? null : presence.readAlong(chunk);
+        if (chunkSize == 0) {
+          return null;
+        }
+      }
+      return chunk[chunkNext++];
     }
 
     @Override
     public boolean hasNext() {
       requireOpen.run();
       long now = core.clock.millis();
-      while (next == null && entries.hasNext()) {
-        StoreEntry e = entries.next();
-        K key = presence.expired(e, now) ? null : presence.keyOf(e);
-        V value = key == null ? null : presence.present(key, e, false);
+      StoreEntry e;
+      while (next == null && (e = nextStored()) != null) {
+        K key = presence.expired(e, now, chunkAlong) ? null : presence.keyOf(e);
+        V value = key == null ? null : presence.present(key, e, false, chunkAlong);
         if (value != null) {
           long start = core.start();
           expiries.touch(e);
