@@ -11,8 +11,10 @@ import javax.cache.Cache;
  * metadata are never asked about. It runs on the reading thread: keep it fast and let it not throw.
  *
  * <p>A check that reads entries of another cache to decide may declare them with {@link #lookup}:
- * a store that can read them together with the entry (Redis, in one script) then does, and the
- * check gets them in {@link #isValid(EntryMetadata, Map)}. Elsewhere it is asked as before.
+ * a store that can read them together with the entry (single Redis, in one script) then does for
+ * {@code get} and {@code containsKey}, a {@code getAll} reads those of all its entries in one batch
+ * read of that cache (an iteration, those of each chunk of entries it takes), and the check gets
+ * them in {@link #isValid(EntryMetadata, Map)}. Elsewhere it is asked as before.
  */
 @FunctionalInterface
 public interface ValidityCheck {

@@ -9,8 +9,12 @@ import io.jadugar.benchmarks.memcached.MemcachedProvider;
 import io.jadugar.benchmarks.memory.MemoryProvider;
 import io.jadugar.benchmarks.redis.RedisProvider;
 import io.jadugar.extensions.tags.TagManager;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -29,8 +33,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * A get hit of an entry written with one tag against a get hit of an untagged entry, on one Jadugar
  * cache per store (the servers run.sh starts: {@code -Dbench.redis.port}, {@code
  * -Dbench.memcached.port}, {@code -Dbench.hazelcast.port}); and invalidating a tag that carries
- * {@link #bulk} entries against one that carries one. Keys {@code 0 .. ENTRIES-1} are untagged,
- * {@code ENTRIES .. 2*ENTRIES-1} carry tag {@code t}.
+ * {@link #bulk} entries against one that carries one; a getAll of {@link Keys#BULK} tagged entries
+ * against one of untagged entries. Keys {@code 0 .. ENTRIES-1} are untagged, {@code ENTRIES ..
+ * 2*ENTRIES-1} carry tag {@code t}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +44,8 @@ public class TagsBenchmark {
 
   /** Entries of each kind, written at setup. */
   static final int ENTRIES = 1024;
+  /** Pre-drawn key sets per kind for the getAll rows; a power of two, read with a mask. */
+  static final int SETS = 16;
 
   /** {@code memory} (by reference), {@code redis}, {@code memcached} or {@code hazelcast}. */
   @Param({"memory", "redis", "memcached", "hazelcast"})
@@ -51,6 +58,25 @@ public class TagsBenchmark {
   private CacheTarget target;
   private Cache<Integer, Payload> cache;
   private TagManager<Integer, Payload> tags;
+  private final Set<Integer>[] untaggedSets = keySets(0);
+  private final Set<Integer>[] taggedSets = keySets(ENTRIES);
+  /** The next set of a getAll row; a racy counter is fine, any set will do. */
+  private int nextSet;
+
+  /** {@link #SETS} sets of {@link Keys#BULK} keys among {@code from .. from+ENTRIES-1}. */
+  @SuppressWarnings("unchecked")
+  private static Set<Integer>[] keySets(int from) {
+    Random random = new Random(from + 7);
+    Set<Integer>[] sets = new Set[SETS];
+    for (int s = 0; s < SETS; s++) {
+      Set<Integer> set = new HashSet<>();
+      while (set.size() < Keys.BULK) {
+        set.add(Keys.key(from + random.nextInt(ENTRIES)));
+      }
+      sets[s] = Collections.unmodifiableSet(set);
+    }
+    return sets;
+  }
 
   /**
    * Opens the cache and writes both kinds of entries, one entry of tag {@code one} and {@link
@@ -100,6 +126,18 @@ public class TagsBenchmark {
   @Benchmark
   public Payload getTagged() {
     return cache.get(Keys.key(ENTRIES + ThreadLocalRandom.current().nextInt(ENTRIES)));
+  }
+
+  /** A getAll of {@link Keys#BULK} untagged entries. */
+  @Benchmark
+  public Map<Integer, Payload> getAllUntagged() {
+    return cache.getAll(untaggedSets[nextSet++ & (SETS - 1)]);
+  }
+
+  /** A getAll of {@link Keys#BULK} entries with tag {@code t}: the same read and one batched read of the tag's record. */
+  @Benchmark
+  public Map<Integer, Payload> getAllTagged() {
+    return cache.getAll(taggedSets[nextSet++ & (SETS - 1)]);
   }
 
   /**

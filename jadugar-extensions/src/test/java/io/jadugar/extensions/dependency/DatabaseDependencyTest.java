@@ -185,6 +185,20 @@ class DatabaseDependencyTest {
     Files.writeString(file, "EUR 1.10");
     assertNull(cache.get("both"), "composite after its file changed");
     assertNull(cache.get("file-only"));
+
+    // invalidate() on a composite invalidates every part: entries on any one of them are misses too
+    CompositeDependency forced = deps.allOf(deps.file(file), deps.query("shop", PRICE, 1));
+    deps.put("both", "B3", forced);
+    deps.put("file-only", "F3", deps.file(file));
+    deps.put("query-only", "Q3", deps.query("shop", PRICE, 1));
+    deps.put("other-query", "O3", deps.query("shop", PRICE, 2));
+    assertTrue(forced.isValid());
+    forced.invalidate();
+    assertFalse(forced.isValid(), "an invalidated composite");
+    assertNull(cache.get("both"), "the composite's entry");
+    assertNull(cache.get("file-only"), "an entry on its file part alone");
+    assertNull(cache.get("query-only"), "an entry on its query part alone");
+    assertEquals("O3", cache.get("other-query"), "an entry on another query stays");
   }
 
   @Test

@@ -1,12 +1,12 @@
 package io.jadugar.extensions.dependency;
 
+import io.jadugar.jcache.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -14,10 +14,11 @@ import javax.cache.configuration.MutableConfiguration;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The second JVM of {@link CrossJvmDependencyTest}: opens the same cache on the same Redis, installs
+ * The second JVM of {@link CrossJvmDependencyTest}: opens the same cache on the same servers, installs
  * dependencies with the same PostgreSQL registered as {@code pg}, prints {@code ready}, then answers
  * each {@code get k1 k2 ...} line on standard input with {@code got k1=v1 k2=null ...}.
- * Arguments: the cache manager's URI, the cache's name, the JDBC URL, the check interval in ms.
+ * Arguments: the cache manager's URI, the cache's name, the JDBC URL, the check interval in ms, then
+ * the cache manager's settings as {@code key=value}.
  */
 public final class DependencyWorker {
 
@@ -26,7 +27,7 @@ public final class DependencyWorker {
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create(args[0]),
-        DependencyWorker.class.getClassLoader(), new Properties());
+        DependencyWorker.class.getClassLoader(), ChildJvm.settings(args, 4));
     Cache<String, String> cache = manager.createCache(args[1],
         new MutableConfiguration<String, String>().setTypes(String.class, String.class));
     PGSimpleDataSource pg = new PGSimpleDataSource();

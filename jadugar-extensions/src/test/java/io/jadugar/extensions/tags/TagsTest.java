@@ -225,6 +225,15 @@ class TagsTest {
     cache.unwrap(JadugarCache.class).put("short2", "s", tags.options(EntryOptions.ttl(Duration.ofSeconds(1)), "z"));
     tags.tag("short2", "z");
     assertEquals(Set.of("short", "short2"), tags.keysByTag("z"));
+    // each index entry expires with the entry it was written for: its memory goes within that entry's TTL
+    for (String key : List.of("short", "short2")) {
+      java.time.Instant entry = cache.unwrap(JadugarCache.class).getEntry(key).expiresAt();
+      java.time.Instant hint = index.unwrap(JadugarCache.class)
+          .getEntry(new java.util.ArrayList<>(List.of(TagVersions.name("z"), key))).expiresAt();
+      assertTrue(entry != null && hint != null && !hint.isBefore(entry)
+          && Duration.between(entry, hint).toMillis() < 1000, store + ": " + key + " expires at " + entry
+          + ", its index entry at " + hint);
+    }
     Store raw = index.unwrap(Store.class);
     int before = storeSize(raw);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -297,11 +306,17 @@ class TagsTest {
     long[] one = cost(store, cache, () -> assertEquals("1", cache.get("one")));
     long[] two = cost(store, cache, () -> assertEquals("2", cache.get("two")));
     long[] many = cost(store, cache, () -> assertEquals(10, cache.getAll(ten.keySet()).size()));
+    long[] mixed = cost(store, cache,
+        () -> assertEquals(Map.of("plain", "p", "one", "1", "two", "2"), cache.getAll(Set.of("plain", "one", "two"))));
+    long[] contains = cost(store, cache, () -> assertTrue(cache.containsKey("one")));
+    long[] iterate = cost(store, cache, () -> assertEquals(13, count(cache), "plain, one, two, k0..k9"));
     long[] write = cost(store, cache, () -> tags.tags("a").put("w", "w"));
     org.slf4j.LoggerFactory.getLogger(TagsTest.class).info(
         "round trips on {} (cache + tag records): get untagged {}+{}, get 1 tag {}+{}, get 2 tags {}+{}, "
-            + "getAll of 10 with 1 tag {}+{}, put with 1 tag {}+{} (and one write of the key index)",
-        store, plain[0], plain[1], one[0], one[1], two[0], two[1], many[0], many[1], write[0], write[1]);
+            + "getAll of 10 with 1 tag {}+{}, getAll of 3 with tags a, b {}+{}, containsKey 1 tag {}+{}, "
+            + "iteration of 13 with tags a, b {}+{}, put with 1 tag {}+{} (and one write of the key index)",
+        store, plain[0], plain[1], one[0], one[1], two[0], two[1], many[0], many[1], mixed[0], mixed[1],
+        contains[0], contains[1], iterate[0], iterate[1], write[0], write[1]);
     boolean remote = !store.startsWith("memory");
     // single Redis: one script reads the entry and its tags' records; a cluster keeps the records in
     // other slots, out of the script's reach: there (and on memcached) one read of the records more
@@ -327,15 +342,47 @@ class TagsTest {
     for (Iterator<StoreEntry> it = raw.iterator(); it.hasNext(); ) {
       raw.remove(it.next());
     }
+    long[] lostAll = cost(store, cache, () -> assertEquals(Map.of("plain", "p"),
+        cache.getAll(Set.of("plain", "k0", "k1")), store + ": getAll of entries whose record is lost"));
+    assertEquals(remote ? 1 : 0, lostAll[1], store + ": getAll looked for the lost record once");
     long[] lost = cost(store, cache, () -> assertNull(cache.get("one"), store + ": its record is lost"));
     assertEquals(recordsRead ? 1 : 0, lost[1], store + ": the lost record looked for");
     if (oneScript) {
       assertEquals(2, lost[0], store + ": the entry's read (one script) and the drop of the invalid entry");
     }
     assertEquals("p", cache.get("plain"), store + ": an untagged entry stays");
-    // today's hook is asked per entry: a getAll reads the records once per entry, not once per batch
-    assertEquals(remote ? 10 : 0, many[1], store + ": getAll of 10 entries of one tag");
+    // a getAll reads the records of all its entries' tags in one batch, not once per entry
+    assertEquals(remote ? 1 : 0, many[1], store + ": getAll of 10 entries of one tag, one read of its record");
+    assertTrue(remote ? mixed[1] >= 1 && mixed[1] <= 2 : mixed[1] == 0,
+        store + ": getAll of entries of two tags, one batched read of both records: " + mixed[1]);
+    assertTrue(remote ? iterate[1] >= 1 && iterate[1] <= 2 : iterate[1] == 0,
+        store + ": an iteration reads the records of its entries' tags once per chunk of 100 entries: " + iterate[1]);
+    assertEquals(plain[0], contains[0], store + ": containsKey reads the entry as get does");
+    assertEquals(recordsRead ? 1 : 0, contains[1], store + ": containsKey, as get: " + contains[1]);
     assertEquals(remote ? 1 : 0, write[1], store + ": a tagged write reads its tags' records once");
+  }
+
+  @ParameterizedTest
+  @MethodSource("all")
+  void anIterationOverSeveralChunksSkipsExactlyTheInvalidatedEntries(String store) {
+    Cache<String, String> cache = cache(store, "tag-iterate");
+    TagManager<String, String> tags = TagManager.of(cache);
+    Map<String, String> a = new HashMap<>();
+    Map<String, String> b = new HashMap<>();
+    for (int i = 0; i < 125; i++) {
+      a.put("a" + i, "va" + i);
+      b.put("b" + i, "vb" + i);
+    }
+    tags.tags("a").putAll(a);
+    tags.tags("b").putAll(b);
+    cache.put("plain", "p");
+    tags.invalidateTag("a");
+    Map<String, String> seen = new HashMap<>();
+    cache.forEach(e -> seen.put(e.getKey(), e.getValue()));
+    Map<String, String> expected = new HashMap<>(b);
+    expected.put("plain", "p");
+    // 251 entries: the iteration reads the tag records of its entries in chunks (of 100), which this spans
+    assertEquals(expected, seen, store + ": the entries of b and the untagged one, none of a");
   }
 
   @ParameterizedTest

@@ -372,8 +372,9 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
   }
 
   /**
-   * The lookup of {@code check} as this cache's store reads it along with an entry, or {@code null}
-   * when it declares none, its cache is not one of this provider's, or the store cannot.
+   * The lookup of {@code check} in this cache's store terms, or {@code null} when it declares none,
+   * its cache is not one of this provider's, or that cache's keys are not bytes (the memory store of
+   * objects, where a read of it costs no round trip to save).
    */
   private Presence.Along along(ValidityCheck check) {
     ValidityCheck.Lookup lookup = check.lookup();
@@ -385,11 +386,10 @@ public final class EngineCache<K, V> implements JadugarCache<K, V>, StoreListene
       return null;
     }
     StoreLookup storeLookup = new StoreLookup(lookup.listName(), other.core.store, prefix);
-    if (!core.store.readsAlong(storeLookup)) {
-      return null;
-    }
     Presence<?, ?> records = other.presence;
-    return new Presence.Along(check, storeLookup, records::presentValue);
+    EntryCodec codec = other.core.codec;
+    return new Presence.Along(check, storeLookup, records::presentValue, codec::encodeKey,
+        core.store.readsAlong(storeLookup));
   }
 
   @Override

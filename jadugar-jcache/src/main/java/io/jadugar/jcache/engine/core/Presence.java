@@ -8,9 +8,12 @@ import io.jadugar.jcache.spi.StoreLookup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import javax.cache.event.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +38,17 @@ public final class Presence<K, V> {
   private volatile Along along;
 
   /**
-   * A check's {@link ValidityCheck#lookup lookup} as the store reads it along with an entry.
+   * A check's {@link ValidityCheck#lookup lookup} in store terms: read with the entry by the store
+   * itself ({@code withEntry}, one script on Redis), and in one batch for all the entries of a batch read.
    *
    * @param check the check that declared it
    * @param lookup the entries to read, in store terms
    * @param value the value a read of the lookup's cache finds in one of its entries (key, entry), or null
+   * @param storeKey the key in {@code lookup.store()} of a listed name
+   * @param withEntry whether this cache's store reads the lookup with the entry ({@code Store.readsAlong})
    */
-  public record Along(ValidityCheck check, StoreLookup lookup, BiFunction<Object, StoreEntry, Object> value) {}
+  public record Along(ValidityCheck check, StoreLookup lookup, BiFunction<Object, StoreEntry, Object> value,
+      Function<String, Object> storeKey, boolean withEntry) {}
 
   /** Presence in the cache of {@code core}, reporting corrupt entries to {@code reports}. */
   public Presence(CacheCore<K, V> core, Reports reports) {
@@ -131,9 +138,10 @@ public final class Presence<K, V> {
 
   /**
    * {@link #present(Object, StoreEntry, boolean)} of an entry read with {@link #along}'s entries,
-   * {@code found} (names to entries, null when absent), which its check then decides with.
+   * {@code found} (names to their values as {@link #alongValues} gives them), which its check then
+   * decides with.
    */
-  public V present(K key, StoreEntry entry, boolean settleExpired, Map<String, StoreEntry> found) {
+  public V present(K key, StoreEntry entry, boolean settleExpired, Map<String, Object> found) {
     return unexpired(key, entry, settleExpired, found) ? valueOf(key, entry, true) : null;
   }
 
@@ -142,12 +150,65 @@ public final class Presence<K, V> {
    * bytes can be damaged (a store-by-value copy in memory is not, so containsKey copies nothing).
    */
   public boolean isPresent(K key, StoreEntry entry, boolean settleExpired) {
-    return unexpired(key, entry, settleExpired, null)
+    return isPresent(key, entry, settleExpired, null);
+  }
+
+  /** {@link #isPresent(Object, StoreEntry, boolean)} with the lookup's values read along, as {@link #present} takes them. */
+  public boolean isPresent(K key, StoreEntry entry, boolean settleExpired, Map<String, Object> found) {
+    return unexpired(key, entry, settleExpired, found)
         && (!core.codec.mayBeCorrupt() || valueOf(key, entry, true) != null);
   }
 
+  /**
+   * The values of the lookup's entries that a batch read's {@code entries} list, read in one batch
+   * of the lookup's store (one multi-get, not one read per entry): each listed name to its value,
+   * null when absent. {@code null} when there is no lookup or no entry lists a name.
+   */
+  public Map<String, Object> readAlong(StoreEntry[] entries) {
+    Along a = along;
+    if (a == null || checks.length == 0) {
+      return null;
+    }
+    Set<String> names = null;
+    for (StoreEntry entry : entries) {
+      String list = entry == null ? null : listOf(entry, a);
+      if (list != null) {
+        if (names == null) {
+          names = new LinkedHashSet<>();
+        }
+        for (String name : list.split("\n")) {
+          names.add(name);
+        }
+      }
+    }
+    if (names == null) {
+      return null;
+    }
+    String[] listed = names.toArray(new String[0]);
+    Object[] keys = new Object[listed.length];
+    for (int i = 0; i < listed.length; i++) {
+      keys[i] = a.storeKey().apply(listed[i]);
+    }
+    StoreEntry[] read = a.lookup().store().getEach(keys);
+    Map<String, Object> values = new HashMap<>((int) (listed.length / 0.75f) + 1);
+    for (int i = 0; i < listed.length; i++) {
+      values.put(listed[i], read[i] == null ? null : a.value().apply(keys[i], read[i]));
+    }
+    return values;
+  }
+
+  /** The lookup's list in {@code entry}'s metadata, or null (none, or bytes that do not decode). */
+  private String listOf(StoreEntry entry, Along a) {
+    try {
+      EntryMetadata metadata = core.codec.metadataOf(entry.value());
+      return metadata == null ? null : metadata.values().get(a.lookup().listName());
+    } catch (CorruptEntryException e) {
+      return null; // the read that decodes it counts it
+    }
+  }
+
   /** Whether {@code entry} is stored and not expired; an expired one is dropped and reported when {@code settle}. */
-  private boolean unexpired(K key, StoreEntry entry, boolean settle, Map<String, StoreEntry> found) {
+  private boolean unexpired(K key, StoreEntry entry, boolean settle, Map<String, Object> found) {
     if (entry == null) {
       return false;
     }
@@ -170,7 +231,8 @@ public final class Presence<K, V> {
     return expired(entry, now, null);
   }
 
-  private boolean expired(StoreEntry entry, long now, Map<String, StoreEntry> found) {
+  /** {@link #expired(StoreEntry, long)} with the lookup's values read along, as {@link #present} takes them. */
+  public boolean expired(StoreEntry entry, long now, Map<String, Object> found) {
     if (entry.isExpiredAt(now)) {
       return true;
     }
@@ -178,7 +240,7 @@ public final class Presence<K, V> {
     return c.length != 0 && !valid(entry, c, found);
   }
 
-  private boolean valid(StoreEntry entry, ValidityCheck[] c, Map<String, StoreEntry> found) {
+  private boolean valid(StoreEntry entry, ValidityCheck[] c, Map<String, Object> found) {
     EntryMetadata metadata;
     try {
       metadata = core.codec.metadataOf(entry.value());
@@ -191,7 +253,7 @@ public final class Presence<K, V> {
     Along a = found == null || found.isEmpty() ? null : along;
     for (ValidityCheck check : c) {
       try {
-        if (a != null && a.check() == check ? !check.isValid(metadata, values(a, found))
+        if (a != null && a.check() == check ? !check.isValid(metadata, found)
             : !check.isValid(metadata)) {
           return false;
         }
@@ -204,8 +266,15 @@ public final class Presence<K, V> {
     return true;
   }
 
-  /** The values of the entries {@code found} along with an entry: names to values, null when absent. */
-  private static Map<String, Object> values(Along a, Map<String, StoreEntry> found) {
+  /**
+   * The values of the entries a store read along with an entry ({@code Store.get(key, lookup,
+   * found)}): names to values, null when absent.
+   */
+  public Map<String, Object> alongValues(Map<String, StoreEntry> found) {
+    Along a = along;
+    if (a == null || found.isEmpty()) {
+      return null;
+    }
     Map<String, Object> values = new HashMap<>((int) (found.size() / 0.75f) + 1);
     found.forEach((name, e) -> values.put(name, e == null ? null : a.value().apply(e.key(), e)));
     return values;

@@ -8,6 +8,7 @@ import io.jadugar.jcache.engine.core.Presence;
 import io.jadugar.jcache.engine.loading.Loading;
 import io.jadugar.jcache.spi.StoreEntry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -50,14 +51,14 @@ public final class Reads<K, V> {
     Presence.Along along = presence.along();
     StoreEntry entry;
     V value;
-    if (along == null) {
+    if (along == null || !along.withEntry()) {
       entry = core.store.get(core.codec.encodeKey(key));
       value = presence.present(key, entry, true);
     } else {
       // the entries a validity check reads, read with the entry (one script on Redis)
       Map<String, StoreEntry> found = new HashMap<>(4);
       entry = core.store.get(core.codec.encodeKey(key), along.lookup(), found);
-      value = presence.present(key, entry, true, found);
+      value = presence.present(key, entry, true, presence.alongValues(found));
     }
     if (value != null) {
       expiries.touch(entry);
@@ -87,6 +88,8 @@ public final class Reads<K, V> {
     // entries by position: no map from store key back to entry on this side (a profile of getAll
     // of 100 showed two hash maps of 100 entries per call where one is the answer)
     StoreEntry[] found = core.store.getEach(storeKeys);
+    // what the validity checks read for these entries (the records of their tags), in one batch
+    Map<String, Object> along = presence.readAlong(found);
     // without a loader the answer is what was found: its keys (moved to the front of userKeys) and
     // values in two arrays, not a HashMap's node per entry (a third of the bytes of a getAll of 100)
     Object[] values = core.readThrough ? null : new Object[userKeys.length];
@@ -97,7 +100,7 @@ public final class Reads<K, V> {
     for (int i = 0; i < userKeys.length; i++) {
       K key = (K) userKeys[i];
       StoreEntry entry = found[i];
-      V value = presence.present(key, entry, true);
+      V value = presence.present(key, entry, true, along);
       if (value == null) {
         misses++;
         if (missing != null) {
@@ -136,7 +139,13 @@ public final class Reads<K, V> {
    * dropped miss here too); an expired one is left for the reads that report it, as this is no access.
    */
   public boolean containsKey(K key) {
-    return presence.isPresent(key, core.store.get(core.codec.encodeKey(key)), false);
+    Presence.Along along = presence.along();
+    if (along == null || !along.withEntry()) {
+      return presence.isPresent(key, core.store.get(core.codec.encodeKey(key)), false);
+    }
+    Map<String, StoreEntry> found = new HashMap<>(4);
+    StoreEntry entry = core.store.get(core.codec.encodeKey(key), along.lookup(), found);
+    return presence.isPresent(key, entry, false, presence.alongValues(found));
   }
 
   /** Iterates live entries, treating each as accessed; {@code remove} removes through the cache. */
@@ -144,10 +153,21 @@ public final class Reads<K, V> {
     return new EntryIterator(core.store.iterator(), requireOpen, remove);
   }
 
+  /** Entries an iteration takes from the store at a time when a validity check reads along (tags). */
+  private static final int ALONG_CHUNK = 100;
+
   private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
     private final Iterator<StoreEntry> entries;
     private final Runnable requireOpen;
     private final Consumer<K> remove;
+    /**
+     * With a check that reads along: entries taken ahead from the store, so that what the check
+     * reads for them is read in one batch per chunk, not per entry; null otherwise (one at a time).
+     */
+    private final StoreEntry[] chunk;
+    private int chunkSize;
+    private int chunkNext;
+    private Map<String, Object> chunkAlong;
     private Cache.Entry<K, V> next;
     private K lastKey;
 
@@ -155,16 +175,37 @@ public final class Reads<K, V> {
       this.entries = entries;
       this.requireOpen = requireOpen;
       this.remove = remove;
+      this.chunk = presence.along() == null ? null : new StoreEntry[ALONG_CHUNK];
+    }
+
+    /** The next entry of the store, or null at the end; with a chunk, refilled (and its lookups read) when used up. */
+    private StoreEntry nextStored() {
+      if (chunk == null) {
+        return entries.hasNext() ? entries.next() : null;
+      }
+      if (chunkNext == chunkSize) {
+        Arrays.fill(chunk, 0, chunkSize, null);
+        chunkSize = 0;
+        chunkNext = 0;
+        while (chunkSize < chunk.length && entries.hasNext()) {
+          chunk[chunkSize++] = entries.next();
+        }
+        chunkAlong = chunkSize == 0 ? null : presence.readAlong(chunk);
+        if (chunkSize == 0) {
+          return null;
+        }
+      }
+      return chunk[chunkNext++];
     }
 
     @Override
     public boolean hasNext() {
       requireOpen.run();
       long now = core.clock.millis();
-      while (next == null && entries.hasNext()) {
-        StoreEntry e = entries.next();
-        K key = presence.expired(e, now) ? null : presence.keyOf(e);
-        V value = key == null ? null : presence.present(key, e, false);
+      StoreEntry e;
+      while (next == null && (e = nextStored()) != null) {
+        K key = presence.expired(e, now, chunkAlong) ? null : presence.keyOf(e);
+        V value = key == null ? null : presence.present(key, e, false, chunkAlong);
         if (value != null) {
           long start = core.start();
           expiries.touch(e);
