@@ -5,6 +5,7 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
 
 /** Opens or creates the companion cache of a cache: the same manager, store and settings. */
 public final class Companions {
@@ -36,10 +37,20 @@ public final class Companions {
       config.setClock(j.getClock());
     }
     config.setSetting("jadugar.default-ttl", "eternal").setTypes(keyType, valueType);
+    return openOrCreate(manager, name, config, keyType, valueType);
+  }
+
+  /** The cache {@code name} of {@code manager}, created with {@code config} if it does not exist yet. */
+  public static <T, U> Cache<T, U> openOrCreate(CacheManager manager, String name, Configuration<T, U> config,
+      Class<T> keyType, Class<U> valueType) {
+    Cache<T, U> c = manager.getCache(name, keyType, valueType);
+    if (c != null) {
+      return c;
+    }
     try {
       return manager.createCache(name, config);
     } catch (CacheException e) {
-      // another thread of this JVM created it first
+      // another thread of this JVM created it between the two calls
       c = manager.getCache(name, keyType, valueType);
       if (c == null) {
         throw e;

@@ -1,5 +1,6 @@
 package io.jadugar.extensions.dependency;
 
+import io.jadugar.extensions.companion.Companions;
 import io.jadugar.jcache.EntryInfo;
 import io.jadugar.jcache.EntryOptions;
 import io.jadugar.jcache.JadugarCache;
@@ -15,7 +16,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
-import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.sql.DataSource;
@@ -178,19 +178,7 @@ public final class Dependencies<K, V> implements AutoCloseable {
   }
 
   private static Cache<String, String> markerCache(CacheManager manager) {
-    Cache<String, String> c = manager.getCache(MARKER_CACHE, String.class, String.class);
-    if (c != null) {
-      return c;
-    }
-    try {
-      return manager.createCache(MARKER_CACHE, new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-    } catch (CacheException e) {
-      // another thread created it between the two calls
-      Cache<String, String> again = manager.getCache(MARKER_CACHE, String.class, String.class);
-      if (again == null) {
-        throw e;
-      }
-      return again;
-    }
+    return Companions.openOrCreate(manager, MARKER_CACHE,
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class), String.class, String.class);
   }
 }
