@@ -35,11 +35,14 @@ import java.util.Map;
  *     used_memory} of every master, memcached {@code bytes} of every server): a server-wide figure
  *     that includes everything else they hold; {@code null} on the memory store, and when a server
  *     did not answer in time
+ * @param writer what the cache's {@code CacheWriter} reports of its own work when it is a
+ *     {@link WriterMetrics} (a write-back: {@code pending}, {@code oldestPendingAgeMillis},
+ *     {@code retries}, {@code deadLetters}...), else empty
  * @param at when the snapshot was taken
  */
 public record MetricsSnapshot(String cache, Map<String, LatencySnapshot> latency, long hits, long misses,
     long puts, long removals, long evictions, long corruptEntries, Map<String, Long> errors, long roundTrips,
-    Long estimatedBytes, Long serverBytes, Instant at) {
+    Long estimatedBytes, Long serverBytes, Map<String, Long> writer, Instant at) {
 
   /** The kinds of error counted, in the order {@link #errors} lists them. */
   public static final java.util.List<String> ERROR_KINDS = java.util.List.of("store", "writer", "loader", "processor");

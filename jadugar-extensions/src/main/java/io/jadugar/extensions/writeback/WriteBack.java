@@ -1,5 +1,6 @@
 package io.jadugar.extensions.writeback;
 
+import io.jadugar.jcache.WriterMetrics;
 import io.jadugar.jcache.codec.ClassAllowList;
 import io.jadugar.jcache.codec.KryoSerializer;
 import io.jadugar.jcache.codec.Serializer;
@@ -13,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.cache.Cache;
 import javax.cache.configuration.Factory;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Closeable {
+public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Closeable, WriterMetrics {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriteBack.class);
 
@@ -174,6 +177,24 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
   /** What is pending, its age, retries and dead letters, now; also over JMX as {@code io.jadugar:type=WriteBack,name="<name>"}. */
   public WriteBackStats stats() {
     return dispatcher.stats(journal.counts());
+  }
+
+  /** {@link #stats()} by name, for the cache's {@code JadugarCache.metrics()}. */
+  @Override
+  public Map<String, Long> writerMetrics() {
+    WriteBackStats s = stats();
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("pending", s.pending());
+    m.put("inFlight", s.inFlight());
+    m.put("oldestPendingAgeMillis", s.oldestPendingAge().toMillis());
+    m.put("retries", s.retries());
+    m.put("deadLettered", s.deadLettered());
+    m.put("deadLetters", s.deadLetters());
+    m.put("writeAllCalls", s.writeAllCalls());
+    m.put("writeAllEntries", s.writeAllEntries());
+    m.put("deleteAllCalls", s.deleteAllCalls());
+    m.put("deleteAllEntries", s.deleteAllEntries());
+    return m;
   }
 
   /** The dead letters, oldest first. */

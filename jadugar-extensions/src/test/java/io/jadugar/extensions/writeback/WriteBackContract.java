@@ -286,10 +286,15 @@ abstract class WriteBackContract {
     assertTrue(s.oldestPendingAge().toMillis() >= 100, s.toString());
     assertEquals(3L, jmx.getAttribute(bean, "Pending"), "the same over JMX");
     assertEquals(2L, jmx.getAttribute(bean, "InFlight"));
+    java.util.Map<String, Long> vendor = cache.unwrap(io.jadugar.jcache.JadugarCache.class).metrics().writer();
+    assertEquals(3L, vendor.get("pending"), "the same in the vendor API's metrics: " + vendor);
+    assertEquals(2L, vendor.get("inFlight"), vendor.toString());
+    assertTrue(vendor.get("oldestPendingAgeMillis") >= 100, vendor.toString());
     writer.gate.release();
     wb.flush();
     s = wb.stats();
     assertEquals(0, s.pending());
+    assertEquals(0L, cache.unwrap(io.jadugar.jcache.JadugarCache.class).metrics().writer().get("pending"));
     assertEquals(Duration.ZERO, s.oldestPendingAge());
     assertEquals(3, s.writeAllEntries());
     assertEquals(2L, jmx.getAttribute(bean, "WriteAllCalls"), "over JMX: the held batch, then the one flush sent");

@@ -33,7 +33,7 @@ public final class CacheMetricsBean implements CacheMetricsMXBean {
   }
 
   private MetricsSnapshot counts() {
-    return statistics.snapshot(cache, store.traffic(), StoreMemory.UNKNOWN);
+    return statistics.snapshot(cache, store.traffic(), StoreMemory.UNKNOWN, java.util.Map.of());
   }
 
   private StoreMemory memory() {

@@ -120,9 +120,9 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
 
   /**
    * These statistics with latency percentiles, for {@code cache}, with what its store counted
-   * ({@code traffic}: round trips, store errors) and the memory behind it.
+   * ({@code traffic}: round trips, store errors), the memory behind it and what its writer reports.
    */
-  public MetricsSnapshot snapshot(String cache, StoreTraffic traffic, StoreMemory memory) {
+  public MetricsSnapshot snapshot(String cache, StoreTraffic traffic, StoreMemory memory, Map<String, Long> writer) {
     Map<String, LatencySnapshot> latency = new LinkedHashMap<>();
     latency.put("get", getLatency.snapshot());
     latency.put("put", putLatency.snapshot());
@@ -135,7 +135,7 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     return new MetricsSnapshot(cache, Collections.unmodifiableMap(latency), getCacheHits(), getCacheMisses(),
         getCachePuts(), getCacheRemovals(), getCacheEvictions(), getCorruptEntries(),
         Collections.unmodifiableMap(errors), traffic.roundTrips(), memory.estimatedBytes(), memory.serverBytes(),
-        Instant.now());
+        writer, Instant.now());
   }
 
   @Override

@@ -274,11 +274,12 @@ class VendorApiTest {
     c.flush();
     stores.manager(store).unwrap(JadugarManager.class).flush();
     assertEquals("v", c.get("k"));
+    assertTrue(c.metrics().writer().isEmpty(), "no writer, nothing it reports");
   }
 
   /** A writer that only counts its flushes; a flush fails once {@code fail} is set. */
   public static final class FlushableWriter implements javax.cache.integration.CacheWriter<String, String>,
-      java.io.Flushable, Serializable {
+      java.io.Flushable, io.jadugar.jcache.WriterMetrics, Serializable {
     static final java.util.concurrent.atomic.AtomicInteger FLUSHES = new java.util.concurrent.atomic.AtomicInteger();
     static volatile boolean fail;
 
@@ -288,6 +289,11 @@ class VendorApiTest {
         throw new java.io.IOException("journal full");
       }
       FLUSHES.incrementAndGet();
+    }
+
+    @Override
+    public java.util.Map<String, Long> writerMetrics() {
+      return java.util.Map.of("flushes", (long) FLUSHES.get());
     }
 
     @Override
@@ -304,7 +310,7 @@ class VendorApiTest {
   }
 
   @Test
-  void flushFlushesAFlushableWriterThroughTheCacheAndTheManager() {
+  void flushFlushesAFlushableWriterThroughTheCacheAndTheManagerAndMetricsCarryItsReport() {
     JadugarCache<String, String> c = cache("memory", "flush-writer", new JadugarConfiguration<String, String>()
         .setWriteThrough(true)
         .setCacheWriterFactory(javax.cache.configuration.FactoryBuilder.factoryOf(FlushableWriter.class)));
@@ -314,6 +320,7 @@ class VendorApiTest {
     assertEquals(before + 1, FlushableWriter.FLUSHES.get());
     stores.manager("memory").unwrap(JadugarManager.class).flush();
     assertEquals(before + 2, FlushableWriter.FLUSHES.get());
+    assertEquals(java.util.Map.of("flushes", (long) before + 2), c.metrics().writer(), "what the writer reports");
     FlushableWriter.fail = true;
     try {
       javax.cache.integration.CacheWriterException e =

@@ -6,6 +6,7 @@ import io.jadugar.jcache.MetricsSnapshot;
 import io.jadugar.jcache.ValidityCheck;
 import io.jadugar.jcache.VendorEvent;
 import io.jadugar.jcache.VendorEventListener;
+import io.jadugar.jcache.WriterMetrics;
 import io.jadugar.jcache.engine.completion.Completion;
 import io.jadugar.jcache.engine.core.CacheCore;
 import io.jadugar.jcache.engine.core.Expiries;
@@ -118,6 +119,8 @@ public final class VendorOperations<K, V> {
 
   /** The cache's metrics now, the memory behind it read within {@code timeout}. */
   public MetricsSnapshot metrics(Duration timeout) {
-    return core.statistics.snapshot(core.name, core.store.traffic(), core.store.memory(timeout));
+    Map<String, Long> writer = core.writer instanceof WriterMetrics w
+        ? Map.copyOf(w.writerMetrics()) : Map.of();
+    return core.statistics.snapshot(core.name, core.store.traffic(), core.store.memory(timeout), writer);
   }
 }
