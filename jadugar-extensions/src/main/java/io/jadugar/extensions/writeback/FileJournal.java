@@ -559,10 +559,9 @@ final class FileJournal implements Journal {
   public boolean replay(byte[] key, long version) {
     long end;
     synchronized (this) {
-      requireOpen();
       Bytes k = new Bytes(key);
-      DeadRecord d = dead.get(k);
-      if (d == null || d.version() != version) {
+      DeadRecord d = deadLetter(k, version);
+      if (d == null) {
         return false;
       }
       if (slots.containsKey(k)) {
@@ -584,10 +583,8 @@ final class FileJournal implements Journal {
   public boolean discard(byte[] key, long version) {
     long end;
     synchronized (this) {
-      requireOpen();
       Bytes k = new Bytes(key);
-      DeadRecord d = dead.get(k);
-      if (d == null || d.version() != version) {
+      if (deadLetter(k, version) == null) {
         return false;
       }
       end = write(payload(RESOLVED, version, key, 0));
@@ -595,6 +592,13 @@ final class FileJournal implements Journal {
     }
     sync(end);
     return true;
+  }
+
+  /** The dead letter of {@code k} if it is still the one of {@code version}, else {@code null}; under this journal's lock. */
+  private DeadRecord deadLetter(Bytes k, long version) {
+    requireOpen();
+    DeadRecord d = dead.get(k);
+    return d == null || d.version() != version ? null : d;
   }
 
   /** Rewrites the file with what is live: the dead letters, then the keys' latest changes. */
