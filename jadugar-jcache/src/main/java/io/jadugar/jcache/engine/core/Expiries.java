@@ -1,7 +1,9 @@
 package io.jadugar.jcache.engine.core;
 
 import io.jadugar.jcache.EntryOptions;
+import io.jadugar.jcache.expiry.RecentClock;
 import io.jadugar.jcache.spi.StoreEntry;
+import java.time.Clock;
 
 /**
  * When entries expire: on a write, from the entry's own time to live or the cache's policy; on an
@@ -10,10 +12,13 @@ import io.jadugar.jcache.spi.StoreEntry;
 public final class Expiries {
 
   private final CacheCore<?, ?> core;
+  /** Whether the cache reads the system clock: then a long time to live may start from {@link RecentClock}. */
+  private final boolean systemClock;
 
   /** The expiry times of the cache of {@code core}. */
   public Expiries(CacheCore<?, ?> core) {
     this.core = core;
+    this.systemClock = core.clock.getClass() == Clock.systemUTC().getClass();
   }
 
   /** When an entry written now expires: at its own time to live if it has one, else as the policy says. */
@@ -27,6 +32,15 @@ public final class Expiries {
       return StoreEntry.ETERNAL;
     }
     return live == null ? core.expiry.onCreation(now) : core.expiry.onUpdate(now, live.expireAt());
+  }
+
+  /**
+   * The expiry of an entry written now with its own time to live, for a write that reads no time
+   * otherwise: a long one starts from {@link RecentClock} (never later than the system clock's).
+   */
+  public long own(EntryOptions options) {
+    boolean recent = systemClock && options.ttl().toMillis() >= RecentClock.MIN_TTL_MILLIS;
+    return own(recent ? RecentClock.millis() : core.clock.millis(), options);
   }
 
   /** The expiry of an entry written at {@code now} with its own time to live. */

@@ -55,7 +55,7 @@ public final class Writes<K, V> {
         && !core.events.hasListeners()) {
       // nothing needs the entry this put replaces: a plain write, one round trip on a remote store
       core.store.put(new StoreEntry(storeKey, storeValue, options.ttl() == null ? StoreEntry.ETERNAL
-          : Expiries.own(core.clock.millis(), options)));
+          : expiries.own(options)));
       if (core.counting()) {
         completion.put(1, start);
       }
