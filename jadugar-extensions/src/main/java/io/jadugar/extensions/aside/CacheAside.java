@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -211,7 +210,7 @@ public final class CacheAside<K, V> {
         } catch (RejectedExecutionException e) {
           // never leave a flight nobody will complete in the map
           flights.remove(key, mine);
-          mine.completeExceptionally(new CacheLoaderException("Cache " + cache.getName() + ": the executor refused "
+          mine.fail(new CacheLoaderException("Cache " + cache.getName() + ": the executor refused "
               + "the load of key " + key, e));
         }
         break;
@@ -245,7 +244,7 @@ public final class CacheAside<K, V> {
     try {
       if (softTimeout != null) {
         try {
-          return flight.get(left(softTimeout, start), TimeUnit.NANOSECONDS);
+          return flight.await(left(softTimeout, start));
         } catch (TimeoutException soft) {
           long now = clock.millis();
           V stale = seen != null && now < seen.usableUntil() ? seen.value() : flight.stale(now);
@@ -258,17 +257,13 @@ public final class CacheAside<K, V> {
       }
       if (hardTimeout != null) {
         try {
-          return flight.get(left(hardTimeout, start), TimeUnit.NANOSECONDS);
+          return flight.await(left(hardTimeout, start));
         } catch (TimeoutException hard) {
           throw new CacheLoaderException("Cache " + cache.getName() + ": loading key " + flight.key
               + " took longer than the hard timeout of " + hardTimeout + " (the load goes on)", hard);
         }
       }
-      return flight.get();
-    } catch (ExecutionException e) {
-      // the caller's own exception, with the flight's message and cause
-      Throwable c = e.getCause();
-      throw new CacheLoaderException(c.getMessage(), c.getCause() != null ? c.getCause() : c);
+      return flight.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheLoaderException("Cache " + cache.getName() + ": interrupted while waiting for key "
@@ -283,11 +278,11 @@ public final class CacheAside<K, V> {
   /** Runs {@code flight} to its end, then lets later callers start a new one. */
   private void fly(Flight<K, V> flight) {
     try {
-      flight.complete(load(flight));
+      flight.succeed(load(flight));
     } catch (LoadFailed f) {
       settle(flight, f);
     } catch (Throwable t) {
-      flight.completeExceptionally(new CacheLoaderException("Cache " + cache.getName() + ": loading key "
+      flight.fail(new CacheLoaderException("Cache " + cache.getName() + ": loading key "
           + flight.key + " failed: " + t, t));
     } finally {
       if (flight.joinable()) {
@@ -309,9 +304,9 @@ public final class CacheAside<K, V> {
     if (stale != null) {
       LOG.warn("Cache {}: loading key {} failed, serving its stale value (fail-safe): {}", cache.getName(),
           flight.key, f.getMessage());
-      flight.complete(stale);
+      flight.succeed(stale);
     } else {
-      flight.completeExceptionally(f.toCallers());
+      flight.fail(f.toCallers());
     }
   }
 

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Cache-aside across JVMs, against real servers: three JVMs × 1,000 callers of one cold key run the
- * loader once in all on Redis, memcached and Hazelcast; a loader that throws in one JVM releases the
+ * loader once in all on Redis (single and Cluster), memcached (one and three servers) and Hazelcast; a loader that throws in one JVM releases the
  * waiters of the others with its error; with the store killed (Redis: three JVMs; memcached and
  * Hazelcast: this one), each JVM loads at most once.
  */
@@ -155,7 +155,7 @@ class CacheAsideCrossJvmTest {
    * single flight of a cold key, then a failing load here released in the workers.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"redis", "memcached", "hazelcast"})
+  @ValueSource(strings = {"redis", "redis-cluster", "memcached", "memcached-3", "hazelcast"})
   void threeJvmsLoadAColdKeyOnceInAllAndHearOfAFailedLoadAtOnce(String store) throws Exception {
     String name = "aside-jvm";
     fresh(store, name);
@@ -171,7 +171,7 @@ class CacheAsideCrossJvmTest {
         assertEquals(1, Answer.parse(w.get(60, TimeUnit.SECONDS).substring(2)).loads(), store + ": warm-up");
       }
       singleFlight(store, workers, cache);
-      failureReleasesTheOtherJvms(store, workers, cache);
+      failureReleasesTheOtherJvms(store, workers, cache, "failing");
     } finally {
       closeAll(workers);
     }
@@ -193,8 +193,8 @@ class CacheAsideCrossJvmTest {
   }
 
   /** A load failing here: every waiter of the workers gets its error, without waiting for the lease to end. */
-  private static void failureReleasesTheOtherJvms(String store, List<Worker> workers, Cache<String, String> cache)
-      throws Exception {
+  private static void failureReleasesTheOtherJvms(String store, List<Worker> workers, Cache<String, String> cache,
+      String key) throws Exception {
     CountDownLatch loading = new CountDownLatch(1);
     CountDownLatch fail = new CountDownLatch(1);
     long[] thrownAt = new long[1];
@@ -207,7 +207,7 @@ class CacheAsideCrossJvmTest {
     });
     CompletableFuture<Throwable> here = CompletableFuture.supplyAsync(() -> {
       try {
-        return new AssertionError("got " + aside.get("failing"));
+        return new AssertionError("got " + aside.get(key));
       } catch (RuntimeException e) {
         return e;
       }
@@ -215,7 +215,7 @@ class CacheAsideCrossJvmTest {
     assertTrue(loading.await(10, TimeUnit.SECONDS), store + ": the load started here");
     List<CompletableFuture<String>> answers = new ArrayList<>();
     for (Worker w : workers) {
-      answers.add(w.flight("failing", WAITERS, 0));
+      answers.add(w.flight(key, WAITERS, 0));
     }
     // time for every caller to reach the shared flight and for it to find the lease: a caller that
     // came after the failure would rightly load again (a failure is not cached)

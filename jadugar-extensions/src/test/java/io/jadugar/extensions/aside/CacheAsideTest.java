@@ -125,14 +125,9 @@ class CacheAsideTest {
     assertEquals("loaded 1", cache.get("cold"), store);
   }
 
-  private static String errorOf(Crowd.Outcome o) {
-    return o.error() == null ? "" : " " + o.error();
-  }
-
-  @ParameterizedTest
-  @MethodSource("stores")
-  void aThrowingLoaderReleasesEveryWaiterWithItsError(String store) throws Exception {
-    Cache<String, String> cache = cache(store, "aside-error");
+  /** Release times (µs after the throw, sorted) of CALLERS callers of {@code key} whose loader throws. */
+  private static List<Long> releasedAfterTheLoaderThrew(String store, Cache<String, String> cache, String key)
+      throws Exception {
     AtomicInteger asked = new AtomicInteger();
     IllegalStateException boom = new IllegalStateException("the database is down");
     long[] thrownAt = new long[1];
@@ -146,7 +141,7 @@ class CacheAsideTest {
     });
     List<Crowd.Outcome> outcomes = Crowd.run(CALLERS, 60, () -> {
       asked.incrementAndGet();
-      return aside.get("failing");
+      return aside.get(key);
     });
     List<Long> releaseMicros = new ArrayList<>();
     for (Crowd.Outcome o : outcomes) {
@@ -156,32 +151,49 @@ class CacheAsideTest {
       // lease in the store, gets it as the failure record describes it
       assertTrue(e.getCause() == boom || e.getMessage().endsWith(boom.toString()),
           store + ": the error is the loader's: " + e + " caused by " + e.getCause());
-      assertTrue(e.getMessage().contains("aside-error") && e.getMessage().contains("failing"),
+      assertTrue(e.getMessage().contains("aside-error") && e.getMessage().contains(key),
           store + ": the message names the cache and the key: " + e.getMessage());
       releaseMicros.add((o.returnedAt() - thrownAt[0]) / 1000);
     }
     Collections.sort(releaseMicros);
-    long first = releaseMicros.get(0);
-    long median = releaseMicros.get(CALLERS / 2);
-    long max = releaseMicros.get(CALLERS - 1);
-    System.out.printf("%s: %d waiters released after the loader threw: first %d µs, median %d µs, max %d µs%n",
-        store, CALLERS, first, median, max);
-    // the release is one event (the shared future fails), not a timeout: the first caller is back at
-    // once; the last of 1,000 threads waits for a turn on 2 busy cores (up to 0.5 s seen), far below
-    // the 10 s lease
-    assertTrue(first < 50_000, store + ": the first caller was released " + first + " µs after the throw");
-    assertTrue(max < 3_000_000, store + ": the last caller was released " + max + " µs after the throw");
+    return releaseMicros;
+  }
+
+  private static String errorOf(Crowd.Outcome o) {
+    return o.error() == null ? "" : " " + o.error();
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void aThrowingLoaderReleasesEveryWaiterWithItsError(String store) throws Exception {
+    Cache<String, String> cache = cache(store, "aside-error");
+    // the first failure in a JVM runs the release path cold (interpreted, then compiled): within 3 s;
+    // the next one, as the issue demands, every waiter within 50 ms of the throw
+    long[] limits = {3_000_000, 50_000};
+    for (int round = 0; round < limits.length; round++) {
+      List<Long> releaseMicros = releasedAfterTheLoaderThrew(store, cache, "failing" + round);
+      long first = releaseMicros.get(0);
+      long median = releaseMicros.get(CALLERS / 2);
+      long max = releaseMicros.get(CALLERS - 1);
+      System.out.printf("%s round %d: %d waiters released after the loader threw: first %d µs, median %d µs, max %d µs%n",
+          store, round, CALLERS, first, median, max);
+      // the release is one event (the shared future ends), not a timeout
+      assertTrue(first < 50_000, store + ": the first caller was released " + first + " µs after the throw");
+      assertTrue(max < limits[round], store + ": the last caller was released " + max + " µs after the throw (round "
+          + round + ")");
+    }
+    String key = "failing1";
     // the next caller loads again: a failure is not cached. The holder publishes the failure in its
     // lease just after releasing this JVM's callers; a caller that saw the lease before that would
     // rightly get the failure too, so wait for it first
     Cache<String, String> records = stores.manager(store).getCache("aside-error" + CacheAside.SUFFIX, String.class,
         String.class);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (String.valueOf(records.get("l:failing")).startsWith("L ") && System.nanoTime() < deadline) {
+    while (String.valueOf(records.get("l:" + key)).startsWith("L ") && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     CacheAside<String, String> ok = CacheAside.of(cache, k -> "fine");
-    assertEquals("fine", ok.get("failing"), store);
+    assertEquals("fine", ok.get(key), store);
   }
 
   @ParameterizedTest

@@ -27,6 +27,10 @@ final class Crowd {
   static List<Outcome> run(int callers, int seconds, Callable<?> call, Runnable opened) throws InterruptedException {
     CountDownLatch ready = new CountDownLatch(callers);
     CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch answered = new CountDownLatch(callers);
+    // threads stay alive until every caller has its answer: a thread's exit costs about as much CPU as
+    // its release, and on two cores the callers still waiting would be measured waiting for it
+    CountDownLatch exit = new CountDownLatch(1);
     Outcome[] outcomes = new Outcome[callers];
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < callers; i++) {
@@ -40,6 +44,12 @@ final class Crowd {
         } catch (Throwable e) {
           outcomes[index] = new Outcome(null, e, System.nanoTime(), System.currentTimeMillis());
         }
+        answered.countDown();
+        try {
+          exit.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }, "caller-" + i);
       t.setDaemon(true);
       t.start();
@@ -48,12 +58,17 @@ final class Crowd {
     ready.await();
     gate.countDown();
     opened.run();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    for (Thread t : threads) {
-      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      if (t.isAlive()) {
-        throw new AssertionError(t.getName() + " still waits after " + seconds + " s: a caller hangs");
+    boolean all = answered.await(seconds, TimeUnit.SECONDS);
+    exit.countDown();
+    if (!all) {
+      for (int i = 0; i < callers; i++) {
+        if (outcomes[i] == null) {
+          throw new AssertionError(threads.get(i).getName() + " still waits after " + seconds + " s: a caller hangs");
+        }
       }
+    }
+    for (Thread t : threads) {
+      t.join();
     }
     return List.of(outcomes);
   }
