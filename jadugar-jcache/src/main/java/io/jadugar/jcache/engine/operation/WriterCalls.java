@@ -78,12 +78,17 @@ public final class WriterCalls<K, V> {
       core.store.compute(storeKey, function);
       return;
     }
+    locked(o, storeKey, () -> core.store.compute(storeKey, function));
+  }
+
+  /** Runs {@code commit} under the lock of {@code storeKey}, dropping the entry if the store fails after the writer heard. */
+  private void locked(Outcome o, Object storeKey, Runnable commit) {
     if (!unsettled.isEmpty()) {
       settle();
     }
     try (KeyLock lock = core.store.lock(storeKey)) {
       try {
-        core.store.compute(storeKey, function);
+        commit.run();
       } catch (RuntimeException e) {
         if (o.sentToWriter != null) {
           drop(List.of(storeKey), e);
@@ -91,6 +96,20 @@ public final class WriterCalls<K, V> {
         throw e;
       }
     }
+  }
+
+  /**
+   * A put that needs nothing of the entry it replaces: under the key's lock, the writer hears of it,
+   * then the store writes it blindly (no read, no compare-and-set: nobody else writes the key while
+   * the lock is held). Only with a writer, on a store whose {@link io.jadugar.jcache.spi.Store#lock}
+   * excludes every other writing operation (one whose compute retries).
+   */
+  public void put(K key, V value, StoreEntry entry) {
+    Outcome o = new Outcome();
+    locked(o, entry.key(), () -> {
+      write(o, key, value);
+      core.store.put(entry);
+    });
   }
 
   /**

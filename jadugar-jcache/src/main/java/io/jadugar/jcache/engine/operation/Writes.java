@@ -51,11 +51,18 @@ public final class Writes<K, V> {
     long start = core.start();
     Object storeKey = core.codec.encodeKey(key);
     Object storeValue = core.encodeValue(value, options);
-    if (!returnOld && (core.eternal || options.ttl() != null) && core.writer == null
-        && !core.events.hasListeners()) {
-      // nothing needs the entry this put replaces: a plain write, one round trip on a remote store
-      core.store.put(new StoreEntry(storeKey, storeValue, options.ttl() == null ? StoreEntry.ETERNAL
-          : expiries.own(options)));
+    if (!returnOld && (core.eternal || options.ttl() != null) && !core.events.hasListeners()
+        && (core.writer == null || !core.store.computesOnce())) {
+      // nothing needs the entry this put replaces: a plain write, one round trip on a remote store;
+      // with a writer, under the key's lock (which a store whose compute retries has, and which
+      // excludes every other writing operation), after the writer, without a read
+      StoreEntry entry = new StoreEntry(storeKey, storeValue, options.ttl() == null ? StoreEntry.ETERNAL
+          : expiries.own(options));
+      if (core.writer == null) {
+        core.store.put(entry);
+      } else {
+        writer.put(key, value, entry);
+      }
       if (core.counting()) {
         completion.put(1, start);
       }

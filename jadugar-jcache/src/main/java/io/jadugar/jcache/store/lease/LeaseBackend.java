@@ -15,6 +15,23 @@ public interface LeaseBackend {
   /** Releases the lock if {@code token} still holds it, and only then; false if it did not. */
   boolean release(String lockKey, String token);
 
+  /**
+   * Sends {@link #release} without waiting for its answer, when the store can: the operation under
+   * the lock is done, and waiting would add a round trip to it. Whether it released is then only
+   * logged ({@code onOutcome}: true released, false the lease had ended, an exception failed, and
+   * the lock ends with its lease). By default it waits.
+   */
+  default void releaseLater(String lockKey, String token, java.util.function.BiConsumer<Boolean, Throwable> onOutcome) {
+    boolean released;
+    try {
+      released = release(lockKey, token);
+    } catch (RuntimeException e) {
+      onOutcome.accept(null, e);
+      return;
+    }
+    onOutcome.accept(released, null);
+  }
+
   /** The server that keeps {@code lockKey}, for messages: {@code redis at 127.0.0.1:6379}. */
   String where(String lockKey);
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The key locks of one cache on a remote store. A thread first takes a JVM-local lock of the key,
  * so that one thread per JVM and key asks the server; the first hold takes the lease on the server
  * under a fresh token (polling with a short, jittered back-off while another JVM holds it), renews
- * it every third of the lease while held, and releases it only if the token still holds it. Nested
+ * it every third of the lease while held, and releases it only if the token still holds it (without
+ * waiting for the answer where the store can: the work under the lock is done). Nested
  * holds by the same thread are counted locally. Waiting ends with an error after twice the lease.
  */
 public final class LeaseLocks {
@@ -226,16 +227,17 @@ public final class LeaseLocks {
       local.renewal.cancel(false);
       String token = local.token;
       local.token = null;
-      try {
-        if (!backend.release(lockKey, token)) {
+      // not awaited: another holder in this JVM or another that comes before the release lands
+      // waits for it as for any held lock
+      backend.releaseLater(lockKey, token, (released, e) -> {
+        if (e != null) {
+          LOG.warn("Cache {}: could not release lock {} on {} ({}); it ends with its lease of {} ms", cacheName,
+              lockKey, backend.where(lockKey), e.getMessage(), leaseMillis);
+        } else if (!released) {
           LOG.warn("Cache {}: the lease of lock {} on {} had ended before this JVM released it: another JVM "
               + "may have held it at the same time", cacheName, lockKey, backend.where(lockKey));
         }
-      } catch (RuntimeException e) {
-        // the operation under the lock is done; the lock ends with its lease
-        LOG.warn("Cache {}: could not release lock {} on {} ({}); it ends with its lease of {} ms", cacheName,
-            lockKey, backend.where(lockKey), e.getMessage(), leaseMillis);
-      }
+      });
     }
   }
 }

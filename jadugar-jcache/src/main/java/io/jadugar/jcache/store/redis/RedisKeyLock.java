@@ -7,6 +7,7 @@ import io.jadugar.jcache.store.lease.LeaseLocks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -133,6 +134,27 @@ final class RedisKeyLock implements LeaseBackend {
     } catch (RuntimeException e) {
       counters.failed();
       throw RedisFaults.operation(where, "releasing lock " + lockKey, e);
+    }
+  }
+
+  @Override
+  public void releaseLater(String lockKey, String token, BiConsumer<Boolean, Throwable> onOutcome) {
+    try {
+      counters.sent(1);
+      redisson.get().getScript(ByteArrayCodec.INSTANCE)
+          .<Long>evalAsync(lockKey, RScript.Mode.READ_WRITE, RELEASE, RScript.ReturnType.LONG, List.of(lockKey),
+              bytes(token))
+          .whenComplete((done, e) -> {
+            if (e != null) {
+              counters.failed();
+              onOutcome.accept(null, RedisFaults.operation(where, "releasing lock " + lockKey, e));
+            } else {
+              onOutcome.accept(done != null && done == 1L, null);
+            }
+          });
+    } catch (RuntimeException e) {
+      counters.failed();
+      onOutcome.accept(null, RedisFaults.operation(where, "releasing lock " + lockKey, e));
     }
   }
 
