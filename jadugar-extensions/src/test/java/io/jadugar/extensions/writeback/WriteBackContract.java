@@ -229,6 +229,28 @@ abstract class WriteBackContract {
   }
 
   @Test
+  void aDiscardedDeadLetterIsGoneAndNeverReachesTheWriter() throws IOException {
+    WriteBack<String, String> wb = open(builder().maxDelay(Duration.ofMillis(1)).maxAttempts(2));
+    Cache<String, String> cache = cache(wb);
+    writer.refuse = k -> k.startsWith("bad");
+    cache.put("bad1", "poison1");
+    cache.put("bad2", "poison2");
+    wb.flush();
+    List<DeadLetter<String, String>> dead = wb.deadLetters();
+    assertEquals(2, dead.size(), dead.toString());
+    DeadLetter<String, String> first = dead.stream().filter(d -> d.key().equals("bad1")).findFirst().orElseThrow();
+    writer.refuse = k -> false;
+    assertTrue(wb.discard(first));
+    assertFalse(wb.discard(first), "discarded once only");
+    assertFalse(wb.replay(first), "a discarded dead letter cannot be replayed");
+    assertEquals(List.of("bad2"), wb.deadLetters().stream().map(DeadLetter::key).toList(), "the other stays");
+    assertEquals(1, wb.stats().deadLetters(), wb.stats().toString());
+    wb.flush();
+    assertEquals(List.of(), writer.taken("bad1"), "the discarded change never reached the writer");
+    assertEquals(List.of(), writer.taken("bad2"), "nor did the one left, until replayed");
+  }
+
+  @Test
   void aLaterChangeThatReachesTheWriterRetiresTheKeysDeadLetter() throws IOException {
     WriteBack<String, String> wb = open(builder().maxDelay(Duration.ofMillis(1)).maxAttempts(2));
     Cache<String, String> cache = cache(wb);
