@@ -4,6 +4,7 @@ import io.jadugar.jcache.WriterMetrics;
 import io.jadugar.jcache.codec.ClassAllowList;
 import io.jadugar.jcache.codec.KryoSerializer;
 import io.jadugar.jcache.codec.Serializer;
+import io.jadugar.jcache.spi.OutcomeUnknownException;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
@@ -132,8 +133,12 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
     try {
       waiting = journal.append(keys, values);
     } catch (RuntimeException e) {
-      throw new CacheWriterException("The write-back '" + name + "' could not journal the change in "
-          + journal.describe() + ": " + e.getMessage(), e);
+      // a journal write that was sent but not confirmed (a timeout, a failed fsync) may still be
+      // there, and be delivered: said through OutcomeUnknownException, so that the cache drops the
+      // key's entry rather than keep a value older than the one the writer may get
+      String message = "The write-back '" + name + "' could not journal the change in " + journal.describe()
+          + " (it may have landed all the same; the cache drops the key's entry): " + e.getMessage();
+      throw new CacheWriterException(message, new OutcomeUnknownException(message, e));
     }
     dispatcher.appended(waiting);
   }

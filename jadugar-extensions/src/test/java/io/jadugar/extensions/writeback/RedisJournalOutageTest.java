@@ -23,7 +23,9 @@ import org.redisson.config.Config;
 /**
  * A Redis journal whose server stops: a cache write then fails, naming the write-back and its
  * journal, and the cache keeps nothing of it (the write was not acknowledged, so nothing is lost);
- * once the server is back, writes are journaled and delivered again.
+ * once the server is back, writes are journaled and delivered again. A journal server that stops
+ * answering ({@code SIGSTOP}) fails the write within the client's timeout; that write may still land
+ * when the server resumes, so the cache drops the key rather than keep its older value.
  */
 class RedisJournalOutageTest {
 
@@ -64,6 +66,60 @@ class RedisJournalOutageTest {
         }
         wb.flush();
         assertEquals(List.of("a=1", "c=3"), writer.seen.stream().map(s -> s.key() + "=" + s.value()).toList());
+      } finally {
+        manager.close();
+        client.shutdown();
+      }
+    }
+  }
+
+  @Test
+  void aWriteToAPausedJournalFailsInTimeAndTheCacheNeverKeepsAnOlderValueThanTheWriterGets() throws Exception {
+    RecordingWriter writer = new RecordingWriter();
+    try (RedisServer redis = RedisServer.launch()) {
+      Config config = new Config();
+      config.useSingleServer().setAddress(redis.address()).setRetryAttempts(0).setTimeout(500).setConnectTimeout(500);
+      RedissonClient client = Redisson.create(config);
+      CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create("test:write-back-paused"),
+          getClass().getClassLoader(), new Properties());
+      try {
+        WriteBack<String, String> wb = WriteBack.builder(writer, String.class, String.class).name("paused")
+            .journal(RedisJournal.on(client, "paused")).maxDelay(Duration.ofMillis(1))
+            .closeTimeout(Duration.ofMillis(200)).build();
+        Cache<String, String> cache = manager.createCache("paused", new MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class).setWriteThrough(true).setCacheWriterFactory(wb.factory()));
+        cache.put("k", "old");
+        cache.putAll(java.util.Map.of("m", "old", "n", "old"));
+        wb.flush();
+
+        redis.pause();
+        long start = System.nanoTime();
+        CacheWriterException e;
+        try {
+          e = assertThrows(CacheWriterException.class, () -> cache.put("k", "new"));
+          long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+          String message = String.valueOf(e.getMessage());
+          assertTrue(message.contains("paused") && message.contains("journal"), message);
+          assertTrue(millis < 5_000, "failed after " + millis + " ms, not within the client's timeout");
+          // the append was sent and may land when Redis resumes: "old" would then be stale
+          assertNull(cache.get("k"), "the cache dropped the key instead of keeping its older value");
+          assertThrows(CacheWriterException.class, () -> cache.putAll(java.util.Map.of("m", "new")));
+          assertNull(cache.get("m"), "a batch's unconfirmed keys are dropped too");
+          assertEquals("old", cache.get("n"), "a key the batch did not touch stays");
+        } finally {
+          redis.resume();
+        }
+        wb.flush();
+        for (String k : List.of("k", "m")) {
+          List<RecordingWriter.Seen> taken = writer.taken(k);
+          String last = taken.get(taken.size() - 1).value();
+          System.out.printf("paused journal: key %s, the writer's last value after the resume: %s%n", k, last);
+          String cached = cache.get(k);
+          assertTrue(cached == null || cached.equals(last), k + ": cached " + cached + ", the writer has " + last);
+        }
+        cache.put("after", "1");
+        wb.flush();
+        assertEquals("1", writer.taken("after").get(0).value(), "writes resume once Redis answers");
       } finally {
         manager.close();
         client.shutdown();

@@ -79,15 +79,22 @@ public final class BatchWrites<K, V> {
           for (Cache.Entry<? extends K, ? extends V> left : entries) {
             notWritten.add(left.getKey());
           }
+          List<Object> unsure = new ArrayList<>();
           int kept = 0;
           for (int i = 0; i < n; i++) {
             if (!notWritten.contains(keys[i])) {
               keys[kept] = keys[i];
               values[kept] = values[i];
               storeKeys[kept++] = storeKeys[i];
+            } else {
+              unsure.add(storeKeys[i]);
             }
           }
           n = kept;
+          if (WriterCalls.mayHaveTaken(e)) {
+            // the writer may hold them all the same: a miss rather than an older value
+            writer.storeFailed(unsure, writeFailure);
+          }
         }
       }
       try {
@@ -217,7 +224,17 @@ public final class BatchWrites<K, V> {
         core.writer.deleteAll(toDelete);
       } catch (Exception e) {
         writeFailure = writer.failure(e);
-        // what the writer left in the collection was not deleted: keep it in the cache too
+        // what the writer left in the collection was not deleted: keep it in the cache too, unless
+        // the writer may have deleted it all the same (then a miss rather than an older value)
+        if (WriterCalls.mayHaveTaken(e)) {
+          List<Object> unsure = new ArrayList<>();
+          byStoreKey.forEach((storeKey, key) -> {
+            if (toDelete.contains(key)) {
+              unsure.add(storeKey);
+            }
+          });
+          writer.storeFailed(unsure, writeFailure);
+        }
         byStoreKey.values().removeAll(toDelete);
       }
     }

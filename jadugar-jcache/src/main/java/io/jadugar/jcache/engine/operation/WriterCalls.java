@@ -4,6 +4,7 @@ import io.jadugar.jcache.engine.core.CacheEntry;
 import io.jadugar.jcache.engine.core.CacheCore;
 import io.jadugar.jcache.engine.core.Outcome;
 import io.jadugar.jcache.spi.KeyLock;
+import io.jadugar.jcache.spi.OutcomeUnknownException;
 import io.jadugar.jcache.spi.StoreEntry;
 import java.util.Collection;
 import java.util.List;
@@ -46,6 +47,9 @@ public final class WriterCalls<K, V> {
       try {
         core.writer.write(new CacheEntry<>(key, value));
       } catch (Exception e) {
+        if (mayHaveTaken(e)) {
+          o.sentToWriter = value; // the entry is dropped on the way out, not left older than the writer's
+        }
         throw failure(e);
       }
       o.sentToWriter = value;
@@ -58,6 +62,9 @@ public final class WriterCalls<K, V> {
       try {
         core.writer.delete(key);
       } catch (Exception e) {
+        if (mayHaveTaken(e)) {
+          o.sentToWriter = DELETED;
+        }
         throw failure(e);
       }
       o.sentToWriter = DELETED;
@@ -158,6 +165,21 @@ public final class WriterCalls<K, V> {
       }
       unsettled.remove(key);
     }
+  }
+
+  /**
+   * Whether a writer's failure says it may have taken the change all the same (a timeout: it was
+   * sent, not confirmed): it is, or is caused by, an {@link OutcomeUnknownException}. The cache
+   * then drops the key's entry instead of keeping it unchanged, which could be older than what the
+   * writer holds; a miss is never stale.
+   */
+  public static boolean mayHaveTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof OutcomeUnknownException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code e} as the spec wants a writer's failure, counted. */
