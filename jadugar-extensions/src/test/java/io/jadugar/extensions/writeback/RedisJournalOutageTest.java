@@ -29,101 +29,103 @@ import org.redisson.config.Config;
  */
 class RedisJournalOutageTest {
 
-  @Test
-  void aWriteWhileTheJournalIsDownFailsByNameAndNothingIsAcknowledged() throws Exception {
-    RecordingWriter writer = new RecordingWriter();
-    try (RedisServer redis = RedisServer.launch()) {
+  /** A memory cache written back through a Redis journal on {@code redis}, whose client gives up after 500 ms. */
+  private record Rig(RedissonClient client, CacheManager manager, WriteBack<String, String> wb,
+      Cache<String, String> cache) implements AutoCloseable {
+
+    static Rig open(RedisServer redis, String name, RecordingWriter writer) {
       Config config = new Config();
       config.useSingleServer().setAddress(redis.address()).setRetryAttempts(0).setTimeout(500).setConnectTimeout(500);
       RedissonClient client = Redisson.create(config);
-      CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create("test:write-back-outage"),
-          getClass().getClassLoader(), new Properties());
+      CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create("test:write-back-" + name),
+          RedisJournalOutageTest.class.getClassLoader(), new Properties());
+      WriteBack<String, String> wb = WriteBack.builder(writer, String.class, String.class).name(name)
+          .journal(RedisJournal.on(client, name)).maxDelay(Duration.ofMillis(1))
+          .closeTimeout(Duration.ofMillis(200)).build();
+      Cache<String, String> cache = manager.createCache(name, new MutableConfiguration<String, String>()
+          .setTypes(String.class, String.class).setWriteThrough(true).setCacheWriterFactory(wb.factory()));
+      return new Rig(client, manager, wb, cache);
+    }
+
+    @Override
+    public void close() {
       try {
-        WriteBack<String, String> wb = WriteBack.builder(writer, String.class, String.class).name("outage")
-            .journal(RedisJournal.on(client, "outage")).maxDelay(Duration.ofMillis(1))
-            .closeTimeout(Duration.ofMillis(200)).build();
-        Cache<String, String> cache = manager.createCache("outage", new MutableConfiguration<String, String>()
-            .setTypes(String.class, String.class).setWriteThrough(true).setCacheWriterFactory(wb.factory()));
-        cache.put("a", "1");
-        wb.flush();
-
-        redis.stop();
-        CacheWriterException e = assertThrows(CacheWriterException.class, () -> cache.put("b", "2"));
-        String message = String.valueOf(e.getMessage()) + " / " + e.getCause();
-        assertTrue(message.contains("outage") && message.contains("journal"), message);
-        assertNull(cache.get("b"), "the cache kept nothing of a write the journal did not take");
-
-        redis.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-          try {
-            cache.put("c", "3");
-            break;
-          } catch (CacheWriterException again) {
-            assertTrue(System.nanoTime() < deadline, "writes did not resume after Redis came back: " + again);
-            Thread.sleep(200);
-          }
-        }
-        wb.flush();
-        assertEquals(List.of("a=1", "c=3"), writer.seen.stream().map(s -> s.key() + "=" + s.value()).toList());
-      } finally {
         manager.close();
+      } finally {
         client.shutdown();
       }
     }
   }
 
   @Test
+  void aWriteWhileTheJournalIsDownFailsByNameAndNothingIsAcknowledged() throws Exception {
+    RecordingWriter writer = new RecordingWriter();
+    try (RedisServer redis = RedisServer.launch(); Rig rig = Rig.open(redis, "outage", writer)) {
+      WriteBack<String, String> wb = rig.wb();
+      Cache<String, String> cache = rig.cache();
+      cache.put("a", "1");
+      wb.flush();
+
+      redis.stop();
+      CacheWriterException e = assertThrows(CacheWriterException.class, () -> cache.put("b", "2"));
+      String message = String.valueOf(e.getMessage()) + " / " + e.getCause();
+      assertTrue(message.contains("outage") && message.contains("journal"), message);
+      assertNull(cache.get("b"), "the cache kept nothing of a write the journal did not take");
+
+      redis.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          cache.put("c", "3");
+          break;
+        } catch (CacheWriterException again) {
+          assertTrue(System.nanoTime() < deadline, "writes did not resume after Redis came back: " + again);
+          Thread.sleep(200);
+        }
+      }
+      wb.flush();
+      assertEquals(List.of("a=1", "c=3"), writer.seen.stream().map(s -> s.key() + "=" + s.value()).toList());
+    }
+  }
+
+  @Test
   void aWriteToAPausedJournalFailsInTimeAndTheCacheNeverKeepsAnOlderValueThanTheWriterGets() throws Exception {
     RecordingWriter writer = new RecordingWriter();
-    try (RedisServer redis = RedisServer.launch()) {
-      Config config = new Config();
-      config.useSingleServer().setAddress(redis.address()).setRetryAttempts(0).setTimeout(500).setConnectTimeout(500);
-      RedissonClient client = Redisson.create(config);
-      CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create("test:write-back-paused"),
-          getClass().getClassLoader(), new Properties());
-      try {
-        WriteBack<String, String> wb = WriteBack.builder(writer, String.class, String.class).name("paused")
-            .journal(RedisJournal.on(client, "paused")).maxDelay(Duration.ofMillis(1))
-            .closeTimeout(Duration.ofMillis(200)).build();
-        Cache<String, String> cache = manager.createCache("paused", new MutableConfiguration<String, String>()
-            .setTypes(String.class, String.class).setWriteThrough(true).setCacheWriterFactory(wb.factory()));
-        cache.put("k", "old");
-        cache.putAll(java.util.Map.of("m", "old", "n", "old"));
-        wb.flush();
+    try (RedisServer redis = RedisServer.launch(); Rig rig = Rig.open(redis, "paused", writer)) {
+      WriteBack<String, String> wb = rig.wb();
+      Cache<String, String> cache = rig.cache();
+      cache.put("k", "old");
+      cache.putAll(java.util.Map.of("m", "old", "n", "old"));
+      wb.flush();
 
-        redis.pause();
-        long start = System.nanoTime();
-        CacheWriterException e;
-        try {
-          e = assertThrows(CacheWriterException.class, () -> cache.put("k", "new"));
-          long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-          String message = String.valueOf(e.getMessage());
-          assertTrue(message.contains("paused") && message.contains("journal"), message);
-          assertTrue(millis < 5_000, "failed after " + millis + " ms, not within the client's timeout");
-          // the append was sent and may land when Redis resumes: "old" would then be stale
-          assertNull(cache.get("k"), "the cache dropped the key instead of keeping its older value");
-          assertThrows(CacheWriterException.class, () -> cache.putAll(java.util.Map.of("m", "new")));
-          assertNull(cache.get("m"), "a batch's unconfirmed keys are dropped too");
-          assertEquals("old", cache.get("n"), "a key the batch did not touch stays");
-        } finally {
-          redis.resume();
-        }
-        wb.flush();
-        for (String k : List.of("k", "m")) {
-          List<RecordingWriter.Seen> taken = writer.taken(k);
-          String last = taken.get(taken.size() - 1).value();
-          System.out.printf("paused journal: key %s, the writer's last value after the resume: %s%n", k, last);
-          String cached = cache.get(k);
-          assertTrue(cached == null || cached.equals(last), k + ": cached " + cached + ", the writer has " + last);
-        }
-        cache.put("after", "1");
-        wb.flush();
-        assertEquals("1", writer.taken("after").get(0).value(), "writes resume once Redis answers");
+      redis.pause();
+      long start = System.nanoTime();
+      CacheWriterException e;
+      try {
+        e = assertThrows(CacheWriterException.class, () -> cache.put("k", "new"));
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        String message = String.valueOf(e.getMessage());
+        assertTrue(message.contains("paused") && message.contains("journal"), message);
+        assertTrue(millis < 5_000, "failed after " + millis + " ms, not within the client's timeout");
+        // the append was sent and may land when Redis resumes: "old" would then be stale
+        assertNull(cache.get("k"), "the cache dropped the key instead of keeping its older value");
+        assertThrows(CacheWriterException.class, () -> cache.putAll(java.util.Map.of("m", "new")));
+        assertNull(cache.get("m"), "a batch's unconfirmed keys are dropped too");
+        assertEquals("old", cache.get("n"), "a key the batch did not touch stays");
       } finally {
-        manager.close();
-        client.shutdown();
+        redis.resume();
       }
+      wb.flush();
+      for (String k : List.of("k", "m")) {
+        List<RecordingWriter.Seen> taken = writer.taken(k);
+        String last = taken.get(taken.size() - 1).value();
+        System.out.printf("paused journal: key %s, the writer's last value after the resume: %s%n", k, last);
+        String cached = cache.get(k);
+        assertTrue(cached == null || cached.equals(last), k + ": cached " + cached + ", the writer has " + last);
+      }
+      cache.put("after", "1");
+      wb.flush();
+      assertEquals("1", writer.taken("after").get(0).value(), "writes resume once Redis answers");
     }
   }
 }
