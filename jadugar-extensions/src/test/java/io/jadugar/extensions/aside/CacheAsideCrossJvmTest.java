@@ -30,12 +30,11 @@ import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.integration.CacheLoaderException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cache-aside across JVMs, against real servers: three JVMs × 1,000 callers of one cold key run the
@@ -53,19 +52,8 @@ class CacheAsideCrossJvmTest {
   private static final Pattern ANSWER =
       Pattern.compile("loads=(\\d+) errors=(\\d+) firstMillis=(\\d+) lastMillis=(\\d+) values=([^|]*)\\|(.*)");
 
-  private AllStores stores;
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("aside-jvm");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
-    }
-  }
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("aside-jvm");
 
   /** One worker JVM's answer to {@code flight}. */
   private record Answer(int loads, int errors, long firstMillis, long lastMillis, Set<String> values,

@@ -25,11 +25,10 @@ import java.util.stream.Collectors;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.integration.CacheLoaderException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cache-aside in one JVM on every store, against real servers: loads once per miss however many
@@ -41,20 +40,9 @@ class CacheAsideTest {
 
   private static final int CALLERS = 1000;
 
-  private AllStores stores;
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("aside");
   private final MovableClock clock = new MovableClock();
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("aside");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
-    }
-  }
 
   List<String> stores() {
     return AllStores.NAMES;

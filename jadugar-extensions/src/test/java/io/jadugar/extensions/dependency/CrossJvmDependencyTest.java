@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +48,14 @@ class CrossJvmDependencyTest {
   static final String PRICE = "SELECT price FROM items WHERE id = ?";
 
   private final AtomicInteger rows = new AtomicInteger();
-  private AllStores stores;
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("dependencies");
   private PostgresServer postgres;
   @TempDir
   Path dir;
 
   @BeforeAll
   void start() throws Exception {
-    stores = new AllStores("dependencies");
     postgres = PostgresServer.launch();
     postgres.execute("CREATE TABLE items (id INT PRIMARY KEY, price NUMERIC(10, 2))");
   }
@@ -63,9 +64,6 @@ class CrossJvmDependencyTest {
   void stop() {
     if (postgres != null) {
       postgres.close();
-    }
-    if (stores != null) {
-      stores.close();
     }
   }
 

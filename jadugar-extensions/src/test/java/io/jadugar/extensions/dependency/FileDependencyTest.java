@@ -15,12 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A file dependency on every store: an entry on a file whose content changed (same size, same
@@ -35,21 +34,10 @@ class FileDependencyTest {
   static final Duration LIMIT = Duration.ofSeconds(10);
 
   private final AtomicInteger caches = new AtomicInteger();
-  private AllStores stores;
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("file-deps");
   @TempDir
   Path dir;
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("file-deps");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
-    }
-  }
 
   Stream<String> stores() {
     return AllStores.NAMES.stream();

@@ -17,12 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tags across two JVMs on every shared store: an invalidation is seen by the other JVM's very next
@@ -35,19 +34,8 @@ class TagsCrossJvmTest {
 
   private static final int RACE_ROUNDS = 150;
 
-  private AllStores stores;
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("tags-jvm");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
-    }
-  }
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("tags-jvm");
 
   Stream<String> shared() {
     return AllStores.NAMES.stream().filter(s -> !s.startsWith("memory"));
@@ -67,7 +55,7 @@ class TagsCrossJvmTest {
     final BufferedReader out;
     final PrintWriter in;
 
-    Other(AllStores stores, String store, String cache) throws Exception {
+    Other(AllStores.PerClass stores, String store, String cache) throws Exception {
       process = ChildJvm.builder(TagWorker.class, ChildJvm.withSettings(
           List.of(stores.uri(store).toString(), cache), stores.properties(store)))
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();

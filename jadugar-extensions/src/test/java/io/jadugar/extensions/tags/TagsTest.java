@@ -25,11 +25,10 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tags on every store, in one JVM: invalidation reaches every standard read, a later write is
@@ -38,19 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TagsTest {
 
-  private AllStores stores;
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("tags");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
-    }
-  }
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("tags");
 
   Stream<String> all() {
     return AllStores.NAMES.stream();

@@ -27,17 +27,17 @@ import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.TouchedExpiryPolicy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every expiry decision reads the cache's clock: a test moves it by minutes, on every store, and never sleeps. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InjectableClockTest {
 
-  private AllStores stores;
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("clock");
 
   /** A clock the test moves. */
   static final class MovingClock extends Clock {
@@ -76,18 +76,6 @@ class InjectableClockTest {
     @Override
     public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
       events.forEach(e -> KEYS.add(e.getKey()));
-    }
-  }
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("clock");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
     }
   }
 

@@ -39,11 +39,10 @@ import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * "Present" means one thing on every store: an entry is present only if {@code get} would return
@@ -54,24 +53,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PresenceTest {
 
-  private AllStores stores;
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("presence");
 
   /** A class the cache's allow-list does not name: its bytes must never become a value. */
   static final class Foreign implements Serializable {
     private static final long serialVersionUID = 1L;
     final String text = "foreign";
-  }
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("presence");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
-    }
   }
 
   Stream<String> stores() {

@@ -17,6 +17,9 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One cache manager on each kind of store, on real servers it starts on loopback ports: the memory
@@ -117,5 +120,59 @@ public final class AllStores implements AutoCloseable {
     cluster.close();
     redis.close();
     hazelcast.close();
+  }
+
+  /**
+   * The stores of one test class, started before its first test and stopped after its last:
+   * {@code @RegisterExtension static final AllStores.PerClass stores = AllStores.perClass("name");}.
+   */
+  public static PerClass perClass(String name) {
+    return new PerClass(name);
+  }
+
+  /** {@link AllStores} as a JUnit extension of a test class (register it on a static field). */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private final String name;
+    private AllStores stores;
+
+    private PerClass(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      stores = new AllStores(name);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (stores != null) {
+        stores.close();
+        stores = null;
+      }
+    }
+
+    /** The started stores. */
+    public AllStores get() {
+      if (stores == null) {
+        throw new IllegalStateException("the stores of " + name + " are not started: register the extension on a static field");
+      }
+      return stores;
+    }
+
+    /** {@link AllStores#manager}. */
+    public CacheManager manager(String store) {
+      return get().manager(store);
+    }
+
+    /** {@link AllStores#uri}. */
+    public URI uri(String store) {
+      return get().uri(store);
+    }
+
+    /** {@link AllStores#properties}. */
+    public Properties properties(String store) {
+      return get().properties(store);
+    }
   }
 }

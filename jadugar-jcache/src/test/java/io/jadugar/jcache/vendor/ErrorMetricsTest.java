@@ -23,11 +23,10 @@ import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.processor.EntryProcessorException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Errors by kind, on every store, with statistics off (errors are always counted): each failure of
@@ -36,19 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorMetricsTest {
 
-  private AllStores stores;
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("error-metrics");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
-    }
-  }
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("error-metrics");
 
   Stream<String> all() {
     return AllStores.NAMES.stream();

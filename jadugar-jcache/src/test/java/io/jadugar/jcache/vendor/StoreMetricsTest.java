@@ -30,12 +30,11 @@ import javax.cache.integration.CacheWriter;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the stores count and tell for the metrics, on every store: round trips per operation (none
@@ -48,19 +47,8 @@ class StoreMetricsTest {
   private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
   private static final String VALUE = "v".repeat(100);
 
-  private AllStores stores;
-
-  @BeforeAll
-  void servers() throws Exception {
-    stores = new AllStores("store-metrics");
-  }
-
-  @AfterAll
-  void stop() {
-    if (stores != null) {
-      stores.close();
-    }
-  }
+  @RegisterExtension
+  static final AllStores.PerClass stores = AllStores.perClass("store-metrics");
 
   Stream<String> all() {
     return AllStores.NAMES.stream();
