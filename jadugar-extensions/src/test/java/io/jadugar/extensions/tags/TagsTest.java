@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -40,10 +39,6 @@ class TagsTest {
   @RegisterExtension
   static final AllStores.PerClass stores = AllStores.perClass("tags");
 
-  Stream<String> all() {
-    return AllStores.NAMES.stream();
-  }
-
   /** A fresh cache named {@code name} on {@code store}, with its companions emptied. */
   private Cache<String, String> cache(String store, String name, MutableConfiguration<String, String> config) {
     CacheManager m = stores.manager(store);
@@ -58,7 +53,7 @@ class TagsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void anInvalidatedTagMakesEveryStandardReadMiss(String store) {
     Cache<String, String> cache = cache(store, "tag-reads");
     TagManager<String, String> tags = TagManager.of(cache);
@@ -102,7 +97,7 @@ class TagsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void aWriteAfterTheInvalidationIsValidAndEveryWriteOfTheViewCarriesTheTags(String store) {
     Cache<String, String> cache = cache(store, "tag-writes");
     TagManager<String, String> tags = TagManager.of(cache);
@@ -157,7 +152,7 @@ class TagsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void aLostTagRecordMakesItsEntriesInvalidForGood(String store) {
     Cache<String, String> cache = cache(store, "tag-lost");
     TagManager<String, String> tags = TagManager.of(cache);
@@ -188,7 +183,7 @@ class TagsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void keysByTagIsExactAndItsIndexGoesWithTheEntries(String store) throws Exception {
     Cache<String, String> cache = cache(store, "tag-keys", new JadugarConfiguration<String, String>()
         .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(javax.cache.expiry.Duration.ONE_HOUR)));
@@ -276,7 +271,7 @@ class TagsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void aTaggedReadIsOneScriptOnRedisAndOneBatchedReadOfItsRecordsElsewhere(String store) {
     Cache<String, String> cache = cache(store, "tag-cost");
     TagManager<String, String> tags = TagManager.of(cache);
@@ -351,7 +346,7 @@ class TagsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void anIterationOverSeveralChunksSkipsExactlyTheInvalidatedEntries(String store) {
     Cache<String, String> cache = cache(store, "tag-iterate");
     TagManager<String, String> tags = TagManager.of(cache);
@@ -374,7 +369,7 @@ class TagsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void anInvalidationIsOneWriteWhateverTheNumberOfEntries(String store) {
     Cache<String, String> cache = cache(store, "tag-o1");
     TagManager<String, String> tags = TagManager.of(cache);

@@ -29,11 +29,12 @@ import org.redisson.config.Config;
  */
 class RedisJournalOutageTest {
 
-  /** A memory cache written back through a Redis journal on {@code redis}, whose client gives up after 500 ms. */
-  private record Rig(RedissonClient client, CacheManager manager, WriteBack<String, String> wb,
-      Cache<String, String> cache) implements AutoCloseable {
+  /** A memory cache written back to a recording writer through a Redis journal on {@code redis}, whose client gives up after 500 ms. */
+  private record Rig(RedissonClient client, CacheManager manager, RecordingWriter writer,
+      WriteBack<String, String> wb, Cache<String, String> cache) implements AutoCloseable {
 
-    static Rig open(RedisServer redis, String name, RecordingWriter writer) {
+    static Rig open(RedisServer redis, String name) {
+      RecordingWriter writer = new RecordingWriter();
       Config config = new Config();
       config.useSingleServer().setAddress(redis.address()).setRetryAttempts(0).setTimeout(500).setConnectTimeout(500);
       RedissonClient client = Redisson.create(config);
@@ -44,7 +45,7 @@ class RedisJournalOutageTest {
           .closeTimeout(Duration.ofMillis(200)).build();
       Cache<String, String> cache = manager.createCache(name, new MutableConfiguration<String, String>()
           .setTypes(String.class, String.class).setWriteThrough(true).setCacheWriterFactory(wb.factory()));
-      return new Rig(client, manager, wb, cache);
+      return new Rig(client, manager, writer, wb, cache);
     }
 
     @Override
@@ -59,8 +60,8 @@ class RedisJournalOutageTest {
 
   @Test
   void aWriteWhileTheJournalIsDownFailsByNameAndNothingIsAcknowledged() throws Exception {
-    RecordingWriter writer = new RecordingWriter();
-    try (RedisServer redis = RedisServer.launch(); Rig rig = Rig.open(redis, "outage", writer)) {
+    try (RedisServer redis = RedisServer.launch(); Rig rig = Rig.open(redis, "outage")) {
+      RecordingWriter writer = rig.writer();
       WriteBack<String, String> wb = rig.wb();
       Cache<String, String> cache = rig.cache();
       cache.put("a", "1");
@@ -90,8 +91,8 @@ class RedisJournalOutageTest {
 
   @Test
   void aWriteToAPausedJournalFailsInTimeAndTheCacheNeverKeepsAnOlderValueThanTheWriterGets() throws Exception {
-    RecordingWriter writer = new RecordingWriter();
-    try (RedisServer redis = RedisServer.launch(); Rig rig = Rig.open(redis, "paused", writer)) {
+    try (RedisServer redis = RedisServer.launch(); Rig rig = Rig.open(redis, "paused")) {
+      RecordingWriter writer = rig.writer();
       WriteBack<String, String> wb = rig.wb();
       Cache<String, String> cache = rig.cache();
       cache.put("k", "old");

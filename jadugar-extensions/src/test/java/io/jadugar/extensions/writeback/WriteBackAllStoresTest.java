@@ -32,12 +32,8 @@ class WriteBackAllStoresTest {
   @RegisterExtension
   static final AllStores.PerClass stores = AllStores.perClass("write-back-all");
 
-  Stream<String> all() {
-    return AllStores.NAMES.stream();
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void theWriterEndsWithWhatTheCacheHoldsInBatches(String store) throws Exception {
     Path dir = Files.createTempDirectory("write-back-all-");
     RecordingWriter writer = new RecordingWriter();

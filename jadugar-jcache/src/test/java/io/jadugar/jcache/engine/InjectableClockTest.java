@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
@@ -79,10 +78,6 @@ class InjectableClockTest {
     }
   }
 
-  Stream<String> all() {
-    return AllStores.NAMES.stream();
-  }
-
   private Cache<String, String> cache(String store, String name, MovingClock clock,
       javax.cache.configuration.Factory<? extends javax.cache.expiry.ExpiryPolicy> policy) {
     CacheManager m = stores.manager(store);
@@ -92,7 +87,7 @@ class InjectableClockTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void minutesPassWithoutSleeping(String store) {
     MovingClock clock = new MovingClock();
     Cache<String, String> c = cache(store, "created", clock,
@@ -113,7 +108,7 @@ class InjectableClockTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void accessMovesExpiryOnTheCachesClock(String store) {
     MovingClock clock = new MovingClock();
     Cache<String, String> c = cache(store, "touched", clock,

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,10 +32,6 @@ class SpringSyncCacheableTest {
 
   @RegisterExtension
   static final AllStores.PerClass stores = AllStores.perClass("spring-sync");
-
-  Stream<String> all() {
-    return AllStores.NAMES.stream();
-  }
 
   /** The service Spring proxies: each call of {@link #price} that reaches it counts as a load. */
   public static class Prices {
@@ -73,7 +68,7 @@ class SpringSyncCacheableTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void eachKeyLoadsOnceUnderContention(String store) throws Exception {
     CacheManager m = stores.manager(store);
     m.destroyCache("prices");

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -120,6 +121,11 @@ public final class AllStores implements AutoCloseable {
     cluster.close();
     redis.close();
     hazelcast.close();
+  }
+
+  /** The names of the stores, for {@code @MethodSource("io.jadugar.jcache.testing.AllStores#names")}. */
+  public static Stream<String> names() {
+    return NAMES.stream();
   }
 
   /**

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
@@ -38,10 +37,6 @@ class ErrorMetricsTest {
   @RegisterExtension
   static final AllStores.PerClass stores = AllStores.perClass("error-metrics");
 
-  Stream<String> all() {
-    return AllStores.NAMES.stream();
-  }
-
   private JadugarCache<String, String> cache(String store, String name,
       javax.cache.configuration.MutableConfiguration<String, String> config) {
     CacheManager m = stores.manager(store);
@@ -58,7 +53,7 @@ class ErrorMetricsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void aWriterThatThrowsCountsAsAWriterError(String store) {
     JadugarCache<String, String> c = cache(store, "writer", new JadugarConfiguration<String, String>()
         .setWriteThrough(true).setCacheWriterFactory(FactoryBuilder.factoryOf(RefusingWriter.class)));
@@ -78,7 +73,7 @@ class ErrorMetricsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void aLoaderThatThrowsCountsAsALoaderError(String store) {
     JadugarCache<String, String> c = cache(store, "loader", new JadugarConfiguration<String, String>()
         .setReadThrough(true).setCacheLoaderFactory(FactoryBuilder.factoryOf(RefusingLoader.class)));
@@ -94,7 +89,7 @@ class ErrorMetricsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void aProcessorThatThrowsCountsAsAProcessorError(String store) {
     JadugarCache<String, String> c = cache(store, "processor", new JadugarConfiguration<>());
     c.put("k", "v");

@@ -50,10 +50,6 @@ class StoreMetricsTest {
   @RegisterExtension
   static final AllStores.PerClass stores = AllStores.perClass("store-metrics");
 
-  Stream<String> all() {
-    return AllStores.NAMES.stream();
-  }
-
   private JadugarCache<String, String> cache(String store, String name, boolean statistics) {
     CacheManager m = stores.manager(store);
     m.destroyCache(name);
@@ -107,7 +103,7 @@ class StoreMetricsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void roundTripsOfAGetAPutAndBatches(String store) {
     JadugarCache<String, String> c = cache(store, "trips", false);
     c.put("warm", "v"); // a first use may load scripts (Redis) or read every server's generation (memcached)
@@ -165,7 +161,7 @@ class StoreMetricsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void roundTripsOfAPutWithAWriter(String store) {
     CacheManager m = stores.manager(store);
     m.destroyCache("trips-writer");
@@ -193,7 +189,7 @@ class StoreMetricsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void memoryBehindACache(String store) {
     JadugarCache<String, String> c = cache(store, "memory", false);
     MetricsSnapshot empty = c.metrics();
@@ -265,7 +261,7 @@ class StoreMetricsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void theMetricsBeanFollowsTheStatisticsAndGoesWithTheCache(String store) throws Exception {
     String name = "jmx-" + store;
     JadugarCache<String, String> c = cache(store, name, false);

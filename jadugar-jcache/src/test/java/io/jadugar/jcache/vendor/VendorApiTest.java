@@ -48,10 +48,6 @@ class VendorApiTest {
   @RegisterExtension
   static final AllStores.PerClass stores = AllStores.perClass("vendor");
 
-  Stream<String> all() {
-    return AllStores.NAMES.stream();
-  }
-
   Stream<String> bytes() {
     return AllStores.NAMES.stream().filter(AllStores::holdsBytes);
   }
@@ -80,7 +76,7 @@ class VendorApiTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void anEntrysOwnTimeToLiveOverridesThePolicyAndTheStoreEnforcesIt(String store) throws Exception {
     // the policy says an hour; the entry says a second
     JadugarCache<String, String> c = cache(store, "ttl", new JadugarConfiguration<String, String>()
@@ -111,7 +107,7 @@ class VendorApiTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void anEntrysOwnTimeToLiveInAnEternalCacheIsDroppedByTheStoreToo(String store) throws Exception {
     // no expiry policy: the memory store keeps no Caffeine timers, yet the entry must go on time
     JadugarCache<String, String> c = cache(store, "ttl-eternal");
@@ -131,7 +127,7 @@ class VendorApiTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void replaceWithOptionsCarriesMetadataAndItsOwnTimeToLive(String store) {
     JadugarCache<String, String> c = cache(store, "replace-options");
     EntryOptions options = EntryOptions.ttl(Duration.ofMinutes(5)).withMetadata("tag:a", "1");
@@ -155,7 +151,7 @@ class VendorApiTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void metadataRidesInTheEntryAndAStandardWriteDropsIt(String store) {
     JadugarCache<String, String> c = cache(store, "meta");
     long before = System.currentTimeMillis();
@@ -186,7 +182,7 @@ class VendorApiTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void anEntryAValidityCheckRefusesIsExpiredOnEveryReadPath(String store) throws Exception {
     JadugarCache<String, String> c = cache(store, "valid");
     io.jadugar.jcache.ValidityCheck check = m -> !"stale".equals(m.values().get("state"));
@@ -256,7 +252,7 @@ class VendorApiTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void flushReturnsAtOnceWithoutAFlushableWriter(String store) {
     JadugarCache<String, String> c = cache(store, "flush");
     c.put("k", "v");
@@ -322,7 +318,7 @@ class VendorApiTest {
   }
 
   @ParameterizedTest
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void theCachesHealthIsItsStoresMeasuredHealth(String store) {
     JadugarCache<String, String> c = cache(store, "health");
     c.put("k", "v");

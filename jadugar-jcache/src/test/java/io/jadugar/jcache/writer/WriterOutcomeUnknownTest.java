@@ -9,7 +9,6 @@ import io.jadugar.jcache.testing.AllStores;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
@@ -32,10 +31,6 @@ class WriterOutcomeUnknownTest {
 
   @RegisterExtension
   static final AllStores.PerClass stores = AllStores.perClass("writer-unknown");
-
-  Stream<String> all() {
-    return AllStores.NAMES.stream();
-  }
 
   /** Fails every call whose key starts with "unsure" as of unknown outcome, "refused" plainly (not while seeding). */
   public static final class FailingWriter implements CacheWriter<String, String> {
@@ -81,7 +76,7 @@ class WriterOutcomeUnknownTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("all")
+  @MethodSource("io.jadugar.jcache.testing.AllStores#names")
   void aFailureOfUnknownOutcomeDropsTheEntryAnyOtherLeavesItUnchanged(String store) {
     CacheManager m = stores.manager(store);
     m.destroyCache("unknown");

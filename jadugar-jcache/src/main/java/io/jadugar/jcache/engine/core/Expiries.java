@@ -39,13 +39,20 @@ public final class Expiries {
    * otherwise: a long one starts from {@link RecentClock} (never later than the system clock's).
    */
   public long own(EntryOptions options) {
-    boolean recent = systemClock && options.ttl().toMillis() >= RecentClock.MIN_TTL_MILLIS;
-    return own(recent ? RecentClock.millis() : core.clock.millis(), options);
+    long ttl = ttlMillis(options);
+    return after(systemClock && ttl >= RecentClock.MIN_TTL_MILLIS ? RecentClock.millis() : core.clock.millis(), ttl);
   }
 
   /** The expiry of an entry written at {@code now} with its own time to live. */
   public static long own(long now, EntryOptions options) {
-    long ttl = Math.max(1, options.ttl().toMillis());
+    return after(now, ttlMillis(options));
+  }
+
+  private static long ttlMillis(EntryOptions options) {
+    return Math.max(1, options.ttl().toMillis());
+  }
+
+  private static long after(long now, long ttl) {
     return now > Long.MAX_VALUE - 1 - ttl ? StoreEntry.ETERNAL - 1 : now + ttl;
   }
 

@@ -91,10 +91,7 @@ public final class BatchWrites<K, V> {
             }
           }
           n = kept;
-          if (WriterCalls.mayHaveTaken(e)) {
-            // the writer may hold them all the same: a miss rather than an older value
-            writer.storeFailed(unsure, writeFailure);
-          }
+          writer.batchFailed(e, unsure, writeFailure);
         }
       }
       try {
@@ -226,15 +223,13 @@ public final class BatchWrites<K, V> {
         writeFailure = writer.failure(e);
         // what the writer left in the collection was not deleted: keep it in the cache too, unless
         // the writer may have deleted it all the same (then a miss rather than an older value)
-        if (WriterCalls.mayHaveTaken(e)) {
-          List<Object> unsure = new ArrayList<>();
-          byStoreKey.forEach((storeKey, key) -> {
-            if (toDelete.contains(key)) {
-              unsure.add(storeKey);
-            }
-          });
-          writer.storeFailed(unsure, writeFailure);
-        }
+        List<Object> unsure = new ArrayList<>();
+        byStoreKey.forEach((storeKey, key) -> {
+          if (toDelete.contains(key)) {
+            unsure.add(storeKey);
+          }
+        });
+        writer.batchFailed(e, unsure, writeFailure);
         byStoreKey.values().removeAll(toDelete);
       }
     }

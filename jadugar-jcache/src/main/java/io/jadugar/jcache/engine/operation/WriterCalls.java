@@ -173,13 +173,24 @@ public final class WriterCalls<K, V> {
    * then drops the key's entry instead of keeping it unchanged, which could be older than what the
    * writer holds; a miss is never stale.
    */
-  public static boolean mayHaveTaken(Throwable e) {
+  private static boolean mayHaveTaken(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof OutcomeUnknownException) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * A batch's writer failed with {@code e} on the keys of {@code storeKeys}, which the cache keeps as
+   * they were: if the writer may have taken them all the same ({@link #mayHaveTaken}), they are
+   * dropped as in {@link #compute}.
+   */
+  public void batchFailed(Exception e, Collection<?> storeKeys, RuntimeException failure) {
+    if (mayHaveTaken(e)) {
+      storeFailed(storeKeys, failure);
+    }
   }
 
   /** {@code e} as the spec wants a writer's failure, counted. */
