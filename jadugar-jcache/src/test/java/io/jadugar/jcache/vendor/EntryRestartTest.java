@@ -256,8 +256,13 @@ class EntryRestartTest {
         server.restartKeepingContents();
         assertTrue(server.send("get jadugar-test-probe").contains("kept"),
             "memcached restarted warm: a key set by hand is back");
-        // until the client is back on it, the server's keys read as misses ("miss" failure mode): wait for it
+        // until the client is back on it, the server's keys read as misses ("miss" failure mode): wait
+        // for it, and for its connection to serve reads (the eternal entry must come back)
         awaitUp(c);
+        long served = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (c.getEntry("eternal") == null && System.nanoTime() < served) {
+          pause(20);
+        }
         assertSame("memcached warm", w, c);
         assertGoneOnTime("memcached warm", c, w.shortLived().expiresAt());
         // memcached frees the unread item itself, at its exptime (whole seconds, rounded up and one more)

@@ -470,11 +470,20 @@ final class MemcachedStore implements Store {
     try {
       if (conn.missOnFailure) {
         // a server that does not answer in time contributes misses, the others their entries
-        Map<String, CASValue<byte[]>> some = f.getSome(conn.timeoutMillis, TimeUnit.MILLISECONDS);
-        if (f.isTimeout()) {
-          counters.failed();
+        try {
+          Map<String, CASValue<byte[]>> some = f.getSome(conn.timeoutMillis, TimeUnit.MILLISECONDS);
+          if (f.isTimeout()) {
+            counters.failed();
+          }
+          return some;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof java.util.concurrent.CancellationException) {
+            // the client cancelled it: its connection was lost (a server restarting) — misses too
+            counters.failed();
+            return Map.of();
+          }
+          throw e;
         }
-        return some;
       }
       return f.get(conn.timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
