@@ -96,8 +96,8 @@ final class MemcachedStore implements Store {
   private static final int ITEM_OVERHEAD = 64;
   private static final int FETCH_BATCH = 256;
   private static final int MAX_WALKS = 8;
-  /** Attempts under a cached generation before falling back to reading it first with incr. */
-  private static final int GENERATION_TRIES = 3;
+  /** Attempts under a cached generation before falling back to reading it first with incr (and attempts at that): a cache cleared in a tight loop by another JVM made 3 too few on a loaded CI machine. */
+  private static final int GENERATION_TRIES = 10;
   private static final BytesTranscoder TC = BytesTranscoder.INSTANCE;
 
   /** The memcached key an entry was read under, and its CAS token. */
