@@ -1,5 +1,6 @@
 package io.jadugar.extensions.writeback;
 
+import io.jadugar.jcache.spi.WriterRecord;
 import java.io.Closeable;
 import java.util.List;
 
@@ -19,6 +20,19 @@ interface Journal extends Closeable {
    * they are durable, with how many keys wait for a batch now.
    */
   long append(List<byte[]> keys, List<byte[]> values);
+
+  /**
+   * The record of a put of {@code value} under {@code key} that the cache's store can make with the
+   * entry's write ({@link io.jadugar.jcache.spi.JournalingWriter}), appending it as {@link #append}
+   * would, and answering how many keys wait; or {@code null} where this journal cannot be kept so. By
+   * default {@code null}.
+   */
+  default WriterRecord record(byte[] key, byte[] value) {
+    return null;
+  }
+
+  /** A record of this journal's was declined: the store it was offered to is not where the journal lives. */
+  default void declined() {}
 
   /**
    * Claims up to {@code max} waiting keys, oldest first, for one batch: only when at least

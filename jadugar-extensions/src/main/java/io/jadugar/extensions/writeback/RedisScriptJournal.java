@@ -1,8 +1,10 @@
 package io.jadugar.extensions.writeback;
 
+import io.jadugar.jcache.spi.WriterRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.redisson.api.RScript;
@@ -14,7 +16,7 @@ final class RedisScriptJournal implements Journal {
 
   /** The journal's keys, in the order the scripts name them. */
   private static final List<String> PARTS = List.of("seq", "val", "ver", "at", "att", "nsince", "nat", "since", "wait",
-      "delay", "flight", "fown", "dval", "dver", "datt", "derr", "dat");
+      "delay", "flight", "fown", "dval", "dver", "datt", "derr", "dat", "id");
 
   private static final String PRELUDE = """
       local SEQ, VAL, VER, AT, ATT, NSINCE, NAT, SINCE, WAIT, DELAY, FLIGHT, FOWN, DVAL, DVER, DATT, DERR, DAT = unpack(KEYS)
@@ -62,6 +64,26 @@ final class RedisScriptJournal implements Journal {
       for i = 1, #ARGV, 2 do enqueue(ARGV[i], ARGV[i + 1], NOW) end
       return redis.call('ZCARD', WAIT)
       """;
+
+  /**
+   * {@link #APPEND} of one change, as a record a cache's store makes with the entry's write: only if
+   * the journal's id (KEYS[18]) is ARGV[3], which tells this Redis from another that has a journal of
+   * the same name; else false (declined).
+   */
+  private static final String RECORD = PRELUDE + """
+      if redis.call('GET', KEYS[18]) ~= ARGV[3] then return false end
+      enqueue(ARGV[1], ARGV[2], NOW)
+      return redis.call('ZCARD', WAIT)
+      """;
+
+  /** The journal's id: made once per Redis (ARGV[1] unless one is there), answered. */
+  private static final String ID = """
+      redis.call('SET', KEYS[18], ARGV[1], 'NX')
+      return redis.call('GET', KEYS[18])
+      """;
+
+  /** How long a journal whose records a store declined offers none again. */
+  private static final long ELSEWHERE_MILLIS = 60_000;
 
   private static final String CLAIM = PRELUDE + """
       local now = NOW; local max = tonumber(ARGV[2])
@@ -170,6 +192,12 @@ final class RedisScriptJournal implements Journal {
   private final RScript script;
   private final String name;
   private final List<Object> keys;
+  /** {@link #keys} as text, for records. */
+  private final List<String> names;
+  /** This journal's id in its Redis ({@link #ID}), read when a record first needs it. */
+  private volatile byte[] id;
+  /** Until when no record is offered: a store declined one, and the id read again was the same. */
+  private volatile long elsewhereUntil;
   private final long leaseMillis;
   private final byte[] owner = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
 
@@ -182,6 +210,11 @@ final class RedisScriptJournal implements Journal {
       k.add("jadugar:write-back:{" + name + "}:" + part);
     }
     this.keys = List.copyOf(k);
+    List<String> n = new ArrayList<>();
+    for (Object key : k) {
+      n.add((String) key);
+    }
+    this.names = List.copyOf(n);
   }
 
   private static byte[] b(long n) {
@@ -209,19 +242,57 @@ final class RedisScriptJournal implements Journal {
   public long append(List<byte[]> keys, List<byte[]> values) {
     List<byte[]> args = new ArrayList<>(2 * keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      byte[] v = values.get(i);
-      byte[] payload;
-      if (v == null) {
-        payload = new byte[] {'D'};
-      } else {
-        payload = new byte[v.length + 1];
-        payload[0] = 'P';
-        System.arraycopy(v, 0, payload, 1, v.length);
-      }
       args.add(keys.get(i));
-      args.add(payload);
+      args.add(payload(values.get(i)));
     }
     return (Long) eval(APPEND, RScript.ReturnType.LONG, args);
+  }
+
+  /** A change as the journal keeps it: D for a removal, else P and the value. */
+  private static byte[] payload(byte[] v) {
+    if (v == null) {
+      return new byte[] {'D'};
+    }
+    byte[] payload = new byte[v.length + 1];
+    payload[0] = 'P';
+    System.arraycopy(v, 0, payload, 1, v.length);
+    return payload;
+  }
+
+  @Override
+  public WriterRecord record(byte[] key, byte[] value) {
+    if (elsewhereUntil != 0 && System.currentTimeMillis() < elsewhereUntil) {
+      return null;
+    }
+    byte[] known = id;
+    if (known == null) {
+      try {
+        known = readId();
+      } catch (RuntimeException e) {
+        return null; // the journal's Redis is away: the cache's writer call will say so
+      }
+    }
+    return new WriterRecord(RECORD, names, List.of(key, payload(value), known));
+  }
+
+  @Override
+  public void declined() {
+    byte[] before = id;
+    try {
+      if (Arrays.equals(before, readId())) {
+        // the same id, still declined: the store is another Redis than the journal's
+        elsewhereUntil = System.currentTimeMillis() + ELSEWHERE_MILLIS;
+      }
+    } catch (RuntimeException e) {
+      elsewhereUntil = System.currentTimeMillis() + ELSEWHERE_MILLIS;
+    }
+  }
+
+  private byte[] readId() {
+    byte[] read = eval(ID, RScript.ReturnType.VALUE,
+        List.of(UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII)));
+    id = read;
+    return read;
   }
 
   private static byte[] value(byte[] payload) {

@@ -4,7 +4,9 @@ import io.jadugar.jcache.WriterMetrics;
 import io.jadugar.jcache.codec.ClassAllowList;
 import io.jadugar.jcache.codec.KryoSerializer;
 import io.jadugar.jcache.codec.Serializer;
+import io.jadugar.jcache.spi.JournalingWriter;
 import io.jadugar.jcache.spi.OutcomeUnknownException;
+import io.jadugar.jcache.spi.WriterRecord;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Closeable, WriterMetrics {
+public final class WriteBack<K, V> implements JournalingWriter<K, V>, Flushable, Closeable, WriterMetrics {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriteBack.class);
 
@@ -123,6 +125,26 @@ public final class WriteBack<K, V> implements CacheWriter<K, V>, Flushable, Clos
     }
     append(encoded, values);
     keys.clear();
+  }
+
+  /**
+   * A put as a record the cache's store makes with the entry's write, when the journal lives on that
+   * store (a Redis journal on the cache's Redis server): one round trip, and the journal and the
+   * cache agree on every key's order without the key's lock.
+   */
+  @Override
+  public WriterRecord recordPut(K key, V value) {
+    return closed ? null : journal.record(encode(key), encode(value));
+  }
+
+  @Override
+  public void recorded(WriterRecord record, Object reply) {
+    dispatcher.appended((Long) reply);
+  }
+
+  @Override
+  public void declined(WriterRecord record) {
+    journal.declined();
   }
 
   private void append(List<byte[]> keys, List<byte[]> values) {

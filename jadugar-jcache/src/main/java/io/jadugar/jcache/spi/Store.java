@@ -222,6 +222,25 @@ public interface Store extends AutoCloseable {
     return KeyLock.inOrder(keys, this::lock);
   }
 
+  /**
+   * Whether {@link #putRecorded} works here: a store whose server runs a {@link WriterRecord}'s script
+   * and whose entries and records share that server (a Redis server, not a Cluster). By default not.
+   */
+  default boolean recordsWrites() {
+    return false;
+  }
+
+  /**
+   * Writes {@code entry} unconditionally and runs {@code record}'s script, as one atomic step, unless
+   * another operation holds the key's {@link #lock} ({@link RecordedWrite#LOCKED}) or the script
+   * declines ({@link RecordedWrite#DECLINED}): then nothing is written. The record is made first; a
+   * failure after it may leave the record without the entry, never the entry without the record.
+   * Only if {@link #recordsWrites}.
+   */
+  default RecordedWrite putRecorded(StoreEntry entry, WriterRecord record) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not record writes");
+  }
+
   // ---------------------------------------------------------------- health (vendor API)
 
   /**

@@ -3,9 +3,12 @@ package io.jadugar.jcache.engine.operation;
 import io.jadugar.jcache.engine.core.CacheEntry;
 import io.jadugar.jcache.engine.core.CacheCore;
 import io.jadugar.jcache.engine.core.Outcome;
+import io.jadugar.jcache.spi.JournalingWriter;
 import io.jadugar.jcache.spi.KeyLock;
 import io.jadugar.jcache.spi.OutcomeUnknownException;
+import io.jadugar.jcache.spi.RecordedWrite;
 import io.jadugar.jcache.spi.StoreEntry;
+import io.jadugar.jcache.spi.WriterRecord;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -30,12 +33,15 @@ public final class WriterCalls<K, V> {
   private static final Logger LOG = LoggerFactory.getLogger(WriterCalls.class);
 
   private final CacheCore<K, V> core;
+  /** The writer, when it keeps puts as records on this cache's store; else null. */
+  private final JournalingWriter<K, V> recorder;
   /** Keys whose writer heard a change that the store may not hold, and whose entry is still to drop. */
   private final Set<Object> unsettled = ConcurrentHashMap.newKeySet();
 
   /** The writer calls of the cache of {@code core}. */
   public WriterCalls(CacheCore<K, V> core) {
     this.core = core;
+    this.recorder = core.writer instanceof JournalingWriter<K, V> r && core.store.recordsWrites() ? r : null;
   }
 
   /**
@@ -112,11 +118,45 @@ public final class WriterCalls<K, V> {
    * excludes every other writing operation (one whose compute retries).
    */
   public void put(K key, V value, StoreEntry entry) {
+    if (recorder != null && putRecorded(key, value, entry)) {
+      return;
+    }
     Outcome o = new Outcome();
     locked(o, entry.key(), () -> {
       write(o, key, value);
       core.store.put(entry);
     });
+  }
+
+  /**
+   * The put as the writer's record, made by the store with the entry's write: one atomic step, no
+   * lock (the store does nothing while another operation holds the key's lock, whose writer calls
+   * and commits then keep their order with this one). False if nothing was written: the put then
+   * goes the locked way. A failure may have left the record without the entry (the store makes it
+   * first): the entry is dropped, as when a store fails after the writer heard.
+   */
+  private boolean putRecorded(K key, V value, StoreEntry entry) {
+    WriterRecord record = recorder.recordPut(key, value);
+    if (record == null) {
+      return false;
+    }
+    if (!unsettled.isEmpty()) {
+      settle();
+    }
+    RecordedWrite done;
+    try {
+      done = core.store.putRecorded(entry, record);
+    } catch (RuntimeException e) {
+      drop(List.of(entry.key()), e);
+      throw e;
+    }
+    switch (done.outcome()) {
+      case WRITTEN -> recorder.recorded(record, done.reply());
+      case DECLINED -> recorder.declined(record);
+      case LOCKED -> { } // another operation holds the key: wait for it, the locked way
+      default -> throw new IllegalStateException(done.toString());
+    }
+    return done.outcome() == RecordedWrite.Outcome.WRITTEN;
   }
 
   /**

@@ -113,6 +113,34 @@ final class RedisScripts {
       "end",
       "return n");
 
+  /**
+   * The script of {@code Store.putRecorded} around {@code record}, a writer record's script: both run
+   * as local functions that see their own {@code KEYS} and {@code ARGV}. {@code KEYS[1]} is the
+   * entry's key, {@code KEYS[2]} its lock key, then the record's keys; {@code ARGV[1]} the count of
+   * {@link #PUT}'s arguments that follow (for one key), then the record's. Returns {0} if the lock is
+   * held, {1} if the record declined (answered false), else {2, the record's reply}; the record runs
+   * before the write, so an error in the write cannot leave the entry without its record.
+   */
+  static String recorded(String record) {
+    return String.join("\n",
+        "local function put(KEYS, ARGV)",
+        PUT,
+        "end",
+        "local function record(KEYS, ARGV)",
+        record,
+        "end",
+        "if redis.call('EXISTS', KEYS[2]) == 1 then return {0} end",
+        "local np = tonumber(ARGV[1])",
+        "local pa, rk, ra = {}, {}, {}",
+        "for i = 2, np + 1 do pa[#pa + 1] = ARGV[i] end",
+        "for i = np + 2, #ARGV do ra[#ra + 1] = ARGV[i] end",
+        "for i = 3, #KEYS do rk[#rk + 1] = KEYS[i] end",
+        "local r = record(rk, ra)",
+        "if not r then return {1} end",
+        "put({KEYS[1]}, pa)",
+        "return {2, r}");
+  }
+
   /** Write only if absent (or foreign data, which the write replaces). ARGV[4] value, ARGV[5] PXAT or 0. */
   static final String INSERT = COMMON + String.join("\n",
       "local t = redis.call('TYPE', KEYS[1]).ok",

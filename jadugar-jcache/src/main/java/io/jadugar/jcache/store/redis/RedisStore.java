@@ -5,6 +5,7 @@ import io.jadugar.jcache.configuration.Settings;
 import io.jadugar.jcache.health.HealthReport;
 import io.jadugar.jcache.spi.BinaryKey;
 import io.jadugar.jcache.spi.KeyLock;
+import io.jadugar.jcache.spi.RecordedWrite;
 import io.jadugar.jcache.spi.Store;
 import io.jadugar.jcache.spi.StoreEntry;
 import io.jadugar.jcache.spi.StoreListener;
@@ -12,6 +13,7 @@ import io.jadugar.jcache.spi.StoreLookup;
 import io.jadugar.jcache.spi.StoreMemory;
 import io.jadugar.jcache.spi.StoreOptions;
 import io.jadugar.jcache.spi.StoreTraffic;
+import io.jadugar.jcache.spi.WriterRecord;
 import io.jadugar.jcache.store.StoreCounters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.cache.event.EventType;
 import org.redisson.api.BatchResult;
@@ -95,6 +98,8 @@ final class RedisStore implements Store {
   private boolean heard;
   private volatile Integer subscription;
   private final RedisKeyLock locks;
+  /** The scripts of {@link #putRecorded}, by the record's script: a writer has one or two. */
+  private final Map<String, Loaded> recordedPuts = new ConcurrentHashMap<>();
   /** This cache's round trips and failed requests; its key locks count theirs here too. */
   private final StoreCounters counters = new StoreCounters();
 
@@ -284,24 +289,9 @@ final class RedisStore implements Store {
     return s.eval(key, mode, lua, type, List.of(key), args(own));
   }
 
-  /**
-   * The PUT script by its SHA. Redisson's {@code eval} would copy every argument of every call (to
-   * resend them after a NOSCRIPT); here only the rare NOSCRIPT pays: load the script, call again.
-   */
+  /** The PUT script by its SHA ({@link #evalSha}). */
   private void evalPut(String key, List<Object> keys, Object[] args) {
-    RScript s = script();
-    try {
-      counters.sent(1);
-      s.evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
-    } catch (RuntimeException e) {
-      if (!noScript(e)) {
-        throw e;
-      }
-      LOG.debug("Cache {}: loading the put script into {}", cacheName, where);
-      counters.sent(2);
-      s.scriptLoad(RedisScripts.PUT);
-      s.evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RScript.ReturnType.LONG, keys, args);
-    }
+    evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RedisScripts.PUT, RScript.ReturnType.LONG, keys, args);
   }
 
   private static boolean noScript(Throwable e) {
@@ -386,7 +376,10 @@ final class RedisStore implements Store {
     return decode(key, (byte[]) reply.get(0));
   }
 
-  /** A script by its SHA, loaded on the rare NOSCRIPT (see {@link #evalPut}). */
+  /**
+   * A script by its SHA. Redisson's {@code eval} would copy every argument of every call (to resend
+   * them after a NOSCRIPT); here only the rare NOSCRIPT pays: load the script, call again.
+   */
   private <R> R evalSha(String key, RScript.Mode mode, String sha, String lua, RScript.ReturnType type,
       List<Object> keys, Object[] args) {
     RScript s = script();
@@ -402,6 +395,49 @@ final class RedisStore implements Store {
       s.scriptLoad(lua);
       return s.evalSha(key, mode, sha, type, keys, args);
     }
+  }
+
+  /** A script and its SHA, for {@link #evalSha}. */
+  private record Loaded(String text, String sha) {
+    Loaded(String text) {
+      this(text, sha1(text));
+    }
+  }
+
+  /** Only on one server: on a Cluster the record's keys are in another slot than the entry's. */
+  @Override
+  public boolean recordsWrites() {
+    return !cluster;
+  }
+
+  @Override
+  public RecordedWrite putRecorded(StoreEntry entry, WriterRecord record) {
+    String key = redisKey(entry.key());
+    Loaded lua = recordedPuts.computeIfAbsent(record.script(), r -> new Loaded(RedisScripts.recorded(r)));
+    List<Object> keys = new ArrayList<>(2 + record.keys().size());
+    keys.add(key);
+    keys.add(locks.lockKey(key));
+    keys.addAll(record.keys());
+    Object[] put = args(encode(entry, newVersion()), pxat(entry.expireAt()));
+    Object[] args = new Object[1 + put.length + record.args().size()];
+    args[0] = ascii(put.length);
+    System.arraycopy(put, 0, args, 1, put.length);
+    int i = 1 + put.length;
+    for (byte[] a : record.args()) {
+      args[i++] = a;
+    }
+    List<Object> reply;
+    try {
+      reply = evalSha(key, RScript.Mode.READ_WRITE, lua.sha(), lua.text(), RScript.ReturnType.LIST, keys, args);
+    } catch (RuntimeException e) {
+      throw fault("put", e, true);
+    }
+    long outcome = (Long) reply.get(0);
+    if (outcome == 0) {
+      return RecordedWrite.LOCKED;
+    }
+    return outcome == 1 ? RecordedWrite.DECLINED
+        : new RecordedWrite(RecordedWrite.Outcome.WRITTEN, reply.size() > 1 ? reply.get(1) : null);
   }
 
   @Override
