@@ -16,7 +16,10 @@ import org.redisson.api.RedissonClient;
  * owner, so a JVM whose lease ended cannot settle what another JVM claimed since. A key in flight is
  * never claimed again before its lease ends, which keeps each key's changes in order across JVMs.
  * Versions come from one counter, and the cache's writer runs under its per-key lock on Redis, so a
- * key's versions grow in the order its changes committed, whichever JVM made them.
+ * key's versions grow in the order its changes committed, whichever JVM made them. On the cache's own
+ * Redis server (not a Cluster) a plain put needs no lock: the append is a record the cache's store
+ * runs in the script that writes the entry ({@link io.jadugar.jcache.spi.JournalingWriter}), guarded
+ * by the journal's id in that Redis so that another server's journal of the same name is never used.
  *
  * <p>Times (append, lease, retry, dead letter) are Redis's clock ({@code TIME}), so JVMs whose clocks
  * disagree still agree on when a lease ends.
