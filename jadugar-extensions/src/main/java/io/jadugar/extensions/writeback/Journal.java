@@ -31,8 +31,11 @@ interface Journal extends Closeable {
     return null;
   }
 
-  /** A record of this journal's was declined: the store it was offered to is not where the journal lives. */
-  default void declined() {}
+  /**
+   * {@code record}, made by {@link #record}, was declined: the store it was offered to is not where
+   * the journal lives, or the journal's Redis lost what told it apart.
+   */
+  default void declined(WriterRecord record) {}
 
   /**
    * Claims up to {@code max} waiting keys, oldest first, for one batch: only when at least

@@ -276,11 +276,11 @@ final class RedisScriptJournal implements Journal {
   }
 
   @Override
-  public void declined() {
-    byte[] before = id;
+  public void declined(WriterRecord record) {
+    byte[] used = record.args().get(2);
     try {
-      if (Arrays.equals(before, readId())) {
-        // the same id, still declined: the store is another Redis than the journal's
+      if (Arrays.equals(used, readId())) {
+        // the id the record carried is the journal's: the store that declined it is another Redis
         elsewhereUntil = System.currentTimeMillis() + ELSEWHERE_MILLIS;
       }
     } catch (RuntimeException e) {

@@ -144,7 +144,7 @@ public final class WriteBack<K, V> implements JournalingWriter<K, V>, Flushable,
 
   @Override
   public void declined(WriterRecord record) {
-    journal.declined();
+    journal.declined(record);
   }
 
   private void append(List<byte[]> keys, List<byte[]> values) {

@@ -11,14 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import javax.cache.Cache;
-import javax.cache.CacheManager;
-import javax.cache.Caching;
-import javax.cache.configuration.MutableConfiguration;
 import javax.cache.integration.CacheWriterException;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
-import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 
 /**
  * A Redis journal whose server stops: a cache write then fails, naming the write-back and its
@@ -29,38 +23,14 @@ import org.redisson.config.Config;
  */
 class RedisJournalOutageTest {
 
-  /** A memory cache written back to a recording writer through a Redis journal on {@code redis}, whose client gives up after 500 ms. */
-  private record Rig(RedissonClient client, CacheManager manager, RecordingWriter writer,
-      WriteBack<String, String> wb, Cache<String, String> cache) implements AutoCloseable {
-
-    static Rig open(RedisServer redis, String name) {
-      RecordingWriter writer = new RecordingWriter();
-      Config config = new Config();
-      config.useSingleServer().setAddress(redis.address()).setRetryAttempts(0).setTimeout(500).setConnectTimeout(500);
-      RedissonClient client = Redisson.create(config);
-      CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create("test:write-back-" + name),
-          RedisJournalOutageTest.class.getClassLoader(), new Properties());
-      WriteBack<String, String> wb = WriteBack.builder(writer, String.class, String.class).name(name)
-          .journal(RedisJournal.on(client, name)).maxDelay(Duration.ofMillis(1))
-          .closeTimeout(Duration.ofMillis(200)).build();
-      Cache<String, String> cache = manager.createCache(name, new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class).setWriteThrough(true).setCacheWriterFactory(wb.factory()));
-      return new Rig(client, manager, writer, wb, cache);
-    }
-
-    @Override
-    public void close() {
-      try {
-        manager.close();
-      } finally {
-        client.shutdown();
-      }
-    }
+  /** A memory cache written back through a Redis journal on {@code redis}. */
+  private static WriteBackRig rig(RedisServer redis, String name) {
+    return WriteBackRig.open(URI.create("test:write-back-" + name), new Properties(), redis, name);
   }
 
   @Test
   void aWriteWhileTheJournalIsDownFailsByNameAndNothingIsAcknowledged() throws Exception {
-    try (RedisServer redis = RedisServer.launch(); Rig rig = Rig.open(redis, "outage")) {
+    try (RedisServer redis = RedisServer.launch(); WriteBackRig rig = rig(redis, "outage")) {
       RecordingWriter writer = rig.writer();
       WriteBack<String, String> wb = rig.wb();
       Cache<String, String> cache = rig.cache();
@@ -91,7 +61,7 @@ class RedisJournalOutageTest {
 
   @Test
   void aWriteToAPausedJournalFailsInTimeAndTheCacheNeverKeepsAnOlderValueThanTheWriterGets() throws Exception {
-    try (RedisServer redis = RedisServer.launch(); Rig rig = Rig.open(redis, "paused")) {
+    try (RedisServer redis = RedisServer.launch(); WriteBackRig rig = rig(redis, "paused")) {
       RecordingWriter writer = rig.writer();
       WriteBack<String, String> wb = rig.wb();
       Cache<String, String> cache = rig.cache();

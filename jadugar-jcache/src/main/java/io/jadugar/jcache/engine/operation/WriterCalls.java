@@ -154,7 +154,6 @@ public final class WriterCalls<K, V> {
       case WRITTEN -> recorder.recorded(record, done.reply());
       case DECLINED -> recorder.declined(record);
       case LOCKED -> { } // another operation holds the key: wait for it, the locked way
-      default -> throw new IllegalStateException(done.toString());
     }
     return done.outcome() == RecordedWrite.Outcome.WRITTEN;
   }
