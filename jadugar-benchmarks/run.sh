@@ -47,11 +47,20 @@ stop_servers() {
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
-# a loopback port nobody listens on: nothing answers a connection to it
+# a loopback port nobody listens on (nothing answers a connection to it), below the kernel's
+# ephemeral range, where an outgoing connection could take it before the server binds it (as the
+# tests' Ports class does)
 free_port() {
-  local p
+  local p low=10000 high=32767
+  if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+    read -r high _ < /proc/sys/net/ipv4/ip_local_port_range
+    high=$(( high - 1 ))
+  fi
+  if [ "$high" -le $(( low + 1000 )) ]; then
+    low=61000 high=65535 # an unusual range: use what lies above Linux's default one instead
+  fi
   for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 20000 ))
+    p=$(( low + (RANDOM * 32768 + RANDOM) % (high - low + 1) ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p"
       return 0

@@ -37,7 +37,9 @@ import org.redisson.config.Config;
  * A put through a write-back against a plain put, on two caches of one Jadugar cache manager on the
  * same store: {@code memory}, or {@code redis} ({@code -Dbench.redis.port=P}, as for
  * {@code EntryTtlBenchmark}). The write-back's journal is a local file (synced on every put, shared
- * by concurrent puts: run with {@code -t} above 1 to see group commit) or the same Redis; its writer
+ * by concurrent puts: run with {@code -t} above 1 to see group commit) or the same Redis (with the
+ * {@code redis} store: the cache's own server, where a put is the journal's record and the entry's
+ * write in one script); its writer
  * takes every batch and does nothing else, so what is measured is the journal and the batching. At
  * the end of a trial it prints the entries per {@code writeAll} call.
  */

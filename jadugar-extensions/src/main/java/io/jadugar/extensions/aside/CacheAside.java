@@ -177,6 +177,7 @@ public final class CacheAside<K, V> {
       return await(running, null, start);
     }
     Flight.Stale<V> stale = null;
+    RuntimeException down = null;
     try {
       if (maxStaleness == null) {
         // without staleness a present entry is fresh: a plain get, which on Redis reads the
@@ -195,7 +196,9 @@ public final class CacheAside<K, V> {
         }
       }
     } catch (RuntimeException storeDown) {
-      // the flight finds the store down too, and loads in this JVM
+      // a flight this caller starts loads in this JVM at once: asking the store again would wait
+      // for a frozen server's timeout once more
+      down = storeDown;
     }
     Flight<K, V> mine = new Flight<>(key);
     Flight<K, V> flight;
@@ -205,8 +208,9 @@ public final class CacheAside<K, V> {
       if (flight == null || !flight.joinable() && flights.replace(key, flight, mine)) {
         flight = mine;
         mine.stale(stale);
+        RuntimeException storeDown = down;
         try {
-          executor.execute(() -> fly(mine));
+          executor.execute(() -> fly(mine, storeDown));
         } catch (RejectedExecutionException e) {
           // never leave a flight nobody will complete in the map
           flights.remove(key, mine);
@@ -275,10 +279,13 @@ public final class CacheAside<K, V> {
     return Math.max(0, timeout.toNanos() - (System.nanoTime() - start));
   }
 
-  /** Runs {@code flight} to its end, then lets later callers start a new one. */
-  private void fly(Flight<K, V> flight) {
+  /**
+   * Runs {@code flight} to its end, then lets later callers start a new one; {@code storeDown} is the
+   * store's failure its caller just met, if any.
+   */
+  private void fly(Flight<K, V> flight, RuntimeException storeDown) {
     try {
-      flight.succeed(load(flight));
+      flight.succeed(storeDown == null ? load(flight) : loadWithoutStore(flight, storeDown));
     } catch (LoadFailed f) {
       settle(flight, f);
     } catch (Throwable t) {

@@ -274,6 +274,28 @@ class CacheAsideCrossJvmTest {
     }
   }
 
+  /**
+   * A Redis that stops answering ({@code SIGSTOP}) refuses nothing: each request waits for the
+   * client's timeout (1 s here). The callers still get one load in this JVM, within the timeout and
+   * the load, not stuck behind the frozen server; once it resumes, a load is stored again.
+   */
+  @Test
+  void withRedisFrozenThisJvmLoadsOnceWithinTheTimeout() throws Exception {
+    try (RedisServer redis = RedisServer.launch()) {
+      Properties p = new Properties();
+      p.setProperty("jadugar.redis.timeout", "1s");
+      p.setProperty("jadugar.redis.retry-attempts", "0");
+      long millis;
+      try {
+        millis = oneLoadWithTheStoreGone("redis (frozen)", URI.create(redis.address() + "/frozen"), p, redis::pause,
+            redis::resume);
+      } finally {
+        redis.resume();
+      }
+      assertTrue(millis < 5_000, "the callers were answered " + millis + " ms after they asked (timeout 1 s, load 0.5 s)");
+    }
+  }
+
   /** A store-down step of a test. */
   @FunctionalInterface
   private interface Kill {
@@ -282,6 +304,15 @@ class CacheAsideCrossJvmTest {
 
   /** 1,000 callers of one key in this JVM, the store gone: one load, every caller gets its value. */
   private void oneLoadWithTheStoreGone(String store, URI uri, Properties properties, Kill kill) throws Exception {
+    oneLoadWithTheStoreGone(store, uri, properties, kill, null);
+  }
+
+  /**
+   * {@link #oneLoadWithTheStoreGone(String, URI, Properties, Kill)}, then, if {@code revive} is given,
+   * the store brought back and a load of another key stored in it; returns how long the callers took.
+   */
+  private long oneLoadWithTheStoreGone(String store, URI uri, Properties properties, Kill kill, Kill revive)
+      throws Exception {
     CacheManager manager = new JadugarCachingProvider().getCacheManager(uri, getClass().getClassLoader(), properties);
     try {
       Cache<String, String> cache = manager.createCache("aside-down", AsideWorker.configuration());
@@ -291,12 +322,29 @@ class CacheAsideCrossJvmTest {
         return "loaded " + loads.incrementAndGet();
       });
       kill.run();
+      long start = System.nanoTime();
       List<Crowd.Outcome> outcomes = Crowd.run(CALLERS, 60, () -> aside.get("k"));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       Set<String> got = new HashSet<>();
       outcomes.forEach(o -> got.add(o.error() == null ? String.valueOf(o.value()) : o.error().toString()));
-      System.out.printf("%s killed: %d load(s) in this JVM, callers got %s%n", store, loads.get(), got);
+      System.out.printf("%s: %d load(s) in this JVM, callers got %s in %d ms%n", store, loads.get(), got, millis);
       assertEquals(1, loads.get(), store + " unreachable: loads in this JVM for " + CALLERS + " callers");
       assertEquals(Set.of("loaded 1"), got, store);
+      if (revive != null) {
+        revive.run();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String stored = null;
+        while (stored == null && System.nanoTime() < deadline) {
+          try {
+            aside.get("after");
+            stored = cache.get("after");
+          } catch (RuntimeException e) {
+            Thread.sleep(100); // the client reconnects
+          }
+        }
+        assertTrue(stored != null && stored.startsWith("loaded "), store + " back: a load is stored again, not " + stored);
+      }
+      return millis;
     } finally {
       manager.close();
     }
