@@ -29,12 +29,13 @@ public final class PostgresServer implements AutoCloseable {
 
   private final Path dir;
   private final int port;
-  private final Process process;
+  private final boolean root;
+  private Process process;
 
-  private PostgresServer(Path dir, int port, Process process) {
+  private PostgresServer(Path dir, int port, boolean root) {
     this.dir = dir;
     this.port = port;
-    this.process = process;
+    this.root = root;
   }
 
   /** Makes a cluster, starts it and waits until it accepts connections to database {@code postgres}. */
@@ -49,25 +50,67 @@ public final class PostgresServer implements AutoCloseable {
     Path data = dir.resolve("data");
     run(asUser(root, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
         "--auth=trust", "--no-sync", "--no-locale", "-E", "UTF8")), dir);
-    int port = Ports.free();
-    Process p = new ProcessBuilder(asUser(root, List.of(bin.resolve("postgres").toString(), "-D", data.toString(),
-        "-h", "127.0.0.1", "-p", String.valueOf(port), "-k", dir.toString(),
+    PostgresServer s = new PostgresServer(dir, Ports.free(), root);
+    s.start();
+    return s;
+  }
+
+  /** Starts the postmaster (again) on the cluster's directory and port, and waits until it accepts connections. */
+  public synchronized void start() throws IOException, InterruptedException {
+    Path data = dir.resolve("data");
+    Process p = new ProcessBuilder(asUser(root, List.of(binaries().resolve("postgres").toString(), "-D",
+        data.toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-k", dir.toString(),
         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")))
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile()).start();
-    PostgresServer s = new PostgresServer(dir, port, p);
+        .directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile())).start();
+    process = p;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      try (Connection c = DriverManager.getConnection(s.url(), "postgres", "")) {
-        return s;
+      try (Connection c = DriverManager.getConnection(url(), "postgres", "")) {
+        return;
       } catch (SQLException e) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
           String log = Files.readString(dir.resolve("postgres.log"));
-          s.close();
+          close();
           throw new IOException("PostgreSQL on 127.0.0.1:" + port + " did not start: " + log, e);
         }
         Thread.sleep(100);
       }
     }
+  }
+
+  /**
+   * Kills the postmaster and its backends with {@code SIGKILL}, as a crash would: the next start
+   * recovers the cluster from its write-ahead log.
+   */
+  public synchronized void kill() throws IOException, InterruptedException {
+    signalAll("KILL");
+    process.waitFor(10, TimeUnit.SECONDS);
+    // a backend may outlive its postmaster for a moment; the shared memory it holds blocks a restart
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!children().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  /** Stops the postmaster and its backends ({@code SIGSTOP}): connections are accepted by the kernel, nothing answers. */
+  public void pause() throws IOException, InterruptedException {
+    signalAll("STOP");
+  }
+
+  /** Resumes what {@link #pause} stopped. */
+  public void resume() throws IOException, InterruptedException {
+    signalAll("CONT");
+  }
+
+  private List<Long> children() {
+    return process.descendants().map(ProcessHandle::pid).toList();
+  }
+
+  private void signalAll(String signal) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal, String.valueOf(process.pid())));
+    children().forEach(pid -> cmd.add(String.valueOf(pid)));
+    new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor();
   }
 
   /** The newest {@code /usr/lib/postgresql/<version>/bin} that has {@code initdb} and {@code postgres}. */
@@ -144,7 +187,8 @@ public final class PostgresServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (process.isAlive()) {
+      if (process != null && process.isAlive()) {
+        signalAll("CONT"); // a paused server would not hear the shutdown
         // SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for every client to disconnect
         new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
