@@ -7,7 +7,8 @@ import javax.cache.integration.CacheWriter;
  * entry's write in one atomic step ({@link Store#putRecorded}) instead of a call of its own: the
  * write-back whose journal lives on the cache's Redis. Because the record and the entry land
  * together, the writer hears of the cache's puts of a key in the order the store committed them
- * without the key's lock, and a failed or timed-out write left neither or both.
+ * without the key's lock, and a write that timed out left neither or both (a script that failed
+ * between them left the record alone, and the engine then drops the entry).
  *
  * <p>The engine offers it only plain puts that need nothing of the entry they replace, on a store
  * that {@link Store#recordsWrites records writes}; everything else reaches the writer through its
