@@ -235,11 +235,8 @@ class CacheAsideCrossJvmTest {
   @Test
   void withRedisKilledEachJvmLoadsAtMostOnce() throws Exception {
     try (RedisServer redis = RedisServer.launch()) {
-      Properties p = new Properties();
       // generous: the machine may be loaded while the JVMs start; a killed server refuses at once
-      p.setProperty("jadugar.redis.timeout", "10s");
-      p.setProperty("jadugar.redis.connect-timeout", "10s");
-      p.setProperty("jadugar.redis.retry-attempts", "0");
+      Properties p = redisTimeouts("10s");
       List<Worker> workers = workers(JVMS, URI.create(redis.address() + "/down"), p, "aside-down");
       try {
         redis.kill();
@@ -285,9 +282,7 @@ class CacheAsideCrossJvmTest {
   @Test
   void withRedisFrozenThisJvmLoadsOnceWithinTheTimeout() throws Exception {
     try (RedisServer redis = RedisServer.launch()) {
-      Properties p = new Properties();
-      p.setProperty("jadugar.redis.timeout", "1s");
-      p.setProperty("jadugar.redis.retry-attempts", "0");
+      Properties p = redisTimeouts("1s");
       long millis;
       try {
         millis = oneLoadWithTheStoreGone("redis (frozen)", URI.create(redis.address() + "/frozen"), p, redis::pause,
@@ -297,6 +292,15 @@ class CacheAsideCrossJvmTest {
       }
       assertTrue(millis < 5_000, "the callers were answered " + millis + " ms after they asked (timeout 1 s, load 0.5 s)");
     }
+  }
+
+  /** Redis settings whose requests fail after {@code timeout}, without a retry. */
+  private static Properties redisTimeouts(String timeout) {
+    Properties p = new Properties();
+    p.setProperty("jadugar.redis.timeout", timeout);
+    p.setProperty("jadugar.redis.connect-timeout", timeout);
+    p.setProperty("jadugar.redis.retry-attempts", "0");
+    return p;
   }
 
   /** A store-down step of a test. */
