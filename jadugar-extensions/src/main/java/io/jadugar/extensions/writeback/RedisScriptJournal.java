@@ -192,7 +192,7 @@ final class RedisScriptJournal implements Journal {
   private final RScript script;
   private final String name;
   private final List<Object> keys;
-  /** {@link #keys} as text, for records. */
+  /** The journal's keys, as the scripts name them; {@link #keys} is the same list as Redisson takes it. */
   private final List<String> names;
   /** This journal's id in its Redis ({@link #ID}), read when a record first needs it. */
   private volatile byte[] id;
@@ -205,16 +205,8 @@ final class RedisScriptJournal implements Journal {
     this.script = redisson.getScript(ByteArrayCodec.INSTANCE);
     this.name = name;
     this.leaseMillis = lease.toMillis();
-    List<Object> k = new ArrayList<>();
-    for (String part : PARTS) {
-      k.add("jadugar:write-back:{" + name + "}:" + part);
-    }
-    this.keys = List.copyOf(k);
-    List<String> n = new ArrayList<>();
-    for (Object key : k) {
-      n.add((String) key);
-    }
-    this.names = List.copyOf(n);
+    this.names = PARTS.stream().map(part -> "jadugar:write-back:{" + name + "}:" + part).toList();
+    this.keys = List.copyOf(names);
   }
 
   private static byte[] b(long n) {

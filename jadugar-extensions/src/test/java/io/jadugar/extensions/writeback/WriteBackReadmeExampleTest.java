@@ -3,10 +3,10 @@ package io.jadugar.extensions.writeback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jadugar.jcache.JadugarCache;
+import io.jadugar.jcache.testing.EachEntryWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +25,7 @@ class WriteBackReadmeExampleTest {
   Path dir;
 
   /** The example's "database": a map, written one batch at a time. */
-  static final class OrderTable implements CacheWriter<Long, String> {
+  static final class OrderTable extends EachEntryWriter<Long, String> {
     final Map<Long, String> rows;
 
     OrderTable(Map<Long, String> rows) {
@@ -38,21 +38,10 @@ class WriteBackReadmeExampleTest {
     }
 
     @Override
-    public void writeAll(Collection<Cache.Entry<? extends Long, ? extends String>> entries) {
-      entries.forEach(this::write);
-      entries.clear();
-    }
-
-    @Override
     public void delete(Object key) {
       rows.remove(key);
     }
 
-    @Override
-    public void deleteAll(Collection<?> keys) {
-      keys.forEach(this::delete);
-      keys.clear();
-    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jadugar.jcache.JadugarCache;
 import io.jadugar.jcache.JadugarManager;
 import io.jadugar.jcache.store.redis.RedisServer;
+import io.jadugar.jcache.testing.EachEntryWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -199,7 +200,7 @@ class RedisHealthTest {
   }
 
   /** A writer that records {@code key=value} of each write in a list of this JVM. */
-  static final class Written implements javax.cache.integration.CacheWriter<String, String>, java.io.Serializable {
+  static final class Written extends EachEntryWriter<String, String> implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final transient List<String> writes;
 
@@ -213,21 +214,10 @@ class RedisHealthTest {
     }
 
     @Override
-    public void writeAll(java.util.Collection<Cache.Entry<? extends String, ? extends String>> entries) {
-      entries.forEach(this::write);
-      entries.clear();
-    }
-
-    @Override
     public void delete(Object key) {
       writes.add(key + " deleted");
     }
 
-    @Override
-    public void deleteAll(java.util.Collection<?> keys) {
-      keys.forEach(this::delete);
-      keys.clear();
-    }
   }
 
   @Test

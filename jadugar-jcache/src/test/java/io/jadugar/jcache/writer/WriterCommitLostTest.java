@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jadugar.jcache.store.redis.RedisServer;
+import io.jadugar.jcache.testing.EachEntryWriter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +21,6 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.integration.CacheWriter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +36,7 @@ class WriterCommitLostTest {
   static volatile RedisServer server;
 
   /** Records every write; on the value "crash", kills the server first, as a crash mid-commit would. */
-  public static final class CrashingWriter implements CacheWriter<String, String>, Serializable {
+  public static final class CrashingWriter extends EachEntryWriter<String, String> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -53,21 +52,10 @@ class WriterCommitLostTest {
     }
 
     @Override
-    public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
-      entries.forEach(this::write);
-      entries.clear();
-    }
-
-    @Override
     public void delete(Object key) {
       CALLS.add(key + " deleted");
     }
 
-    @Override
-    public void deleteAll(Collection<?> keys) {
-      keys.forEach(this::delete);
-      keys.clear();
-    }
   }
 
   @Test

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jadugar.jcache.JadugarCachingProvider;
 import io.jadugar.jcache.store.redis.RedisServer;
+import io.jadugar.jcache.testing.EachEntryWriter;
 import java.net.URI;
-import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +16,6 @@ import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.integration.CacheWriter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,16 +30,10 @@ class WriterServerStalledTest {
   static final List<String> TAKEN = new CopyOnWriteArrayList<>();
 
   /** Records each change as {@code key=value}. */
-  public static final class Recording implements CacheWriter<String, String> {
+  public static final class Recording extends EachEntryWriter<String, String> {
     @Override
     public void write(Cache.Entry<? extends String, ? extends String> e) {
       TAKEN.add(e.getKey() + "=" + e.getValue());
-    }
-
-    @Override
-    public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
-      entries.forEach(this::write);
-      entries.clear();
     }
 
     @Override
@@ -48,11 +41,6 @@ class WriterServerStalledTest {
       TAKEN.add(key + "=null");
     }
 
-    @Override
-    public void deleteAll(Collection<?> keys) {
-      keys.forEach(this::delete);
-      keys.clear();
-    }
   }
 
   @Test

@@ -96,9 +96,7 @@ public final class WriterCalls<K, V> {
 
   /** Runs {@code commit} under the lock of {@code storeKey}, dropping the entry if the store fails after the writer heard. */
   private void locked(Outcome o, Object storeKey, Runnable commit) {
-    if (!unsettled.isEmpty()) {
-      settle();
-    }
+    settle();
     try (KeyLock lock = core.store.lock(storeKey)) {
       try {
         commit.run();
@@ -140,9 +138,7 @@ public final class WriterCalls<K, V> {
     if (record == null) {
       return false;
     }
-    if (!unsettled.isEmpty()) {
-      settle();
-    }
+    settle();
     RecordedWrite done;
     try {
       done = core.store.putRecorded(entry, record);
@@ -167,9 +163,7 @@ public final class WriterCalls<K, V> {
     if (core.writer == null) {
       return KeyLock.NONE;
     }
-    if (!unsettled.isEmpty()) {
-      settle();
-    }
+    settle();
     return core.store.lockAll(storeKeys);
   }
 
@@ -194,8 +188,14 @@ public final class WriterCalls<K, V> {
     }
   }
 
-  /** Drops the entries left unsettled by a failed store; stops at the first that still fails. */
+  /**
+   * Drops the entries left unsettled by a failed store, before a write; stops at the first that still
+   * fails. Nothing to do (one test, no iterator) in the usual case.
+   */
   private void settle() {
+    if (unsettled.isEmpty()) {
+      return;
+    }
     for (Object key : unsettled) {
       try {
         core.store.remove(key);

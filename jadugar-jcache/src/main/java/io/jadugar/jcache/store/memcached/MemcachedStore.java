@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -477,7 +478,7 @@ final class MemcachedStore implements Store {
           }
           return some;
         } catch (ExecutionException e) {
-          if (e.getCause() instanceof java.util.concurrent.CancellationException) {
+          if (e.getCause() instanceof CancellationException) {
             // the client cancelled it: its connection was lost (a server restarting) — misses too
             counters.failed();
             return Map.of();

@@ -69,8 +69,8 @@ final class RedisStore implements Store {
   private static final int CHUNK = 200;
   /** Keys per PUT script call of a putAll: bounds how long one call holds the server. */
   private static final int PUT_CHUNK = 500;
-  private static final String PUT_SHA = sha1(RedisScripts.PUT);
-  private static final String GET_ALONG_SHA = sha1(RedisScripts.GET_ALONG);
+  private static final Loaded PUT = new Loaded(RedisScripts.PUT);
+  private static final Loaded GET_ALONG = new Loaded(RedisScripts.GET_ALONG);
   /** The version of another program's data under a cache's key (see {@link RedisScripts#FOREIGN}). */
   private static final byte[] FOREIGN_VERSION = RedisScripts.FOREIGN.getBytes(StandardCharsets.US_ASCII);
   /** The value of foreign data: no frame, so the engine counts a corrupt entry. */
@@ -291,7 +291,7 @@ final class RedisStore implements Store {
 
   /** The PUT script by its SHA ({@link #evalSha}). */
   private void evalPut(String key, List<Object> keys, Object[] args) {
-    evalSha(key, RScript.Mode.READ_WRITE, PUT_SHA, RedisScripts.PUT, RScript.ReturnType.LONG, keys, args);
+    evalSha(key, RScript.Mode.READ_WRITE, PUT, RScript.ReturnType.LONG, keys, args);
   }
 
   private static boolean noScript(Throwable e) {
@@ -357,7 +357,7 @@ final class RedisStore implements Store {
     String redisKey = redisKey(key);
     List<Object> reply;
     try {
-      reply = evalSha(redisKey, RScript.Mode.READ_ONLY, GET_ALONG_SHA, RedisScripts.GET_ALONG,
+      reply = evalSha(redisKey, RScript.Mode.READ_ONLY, GET_ALONG,
           RScript.ReturnType.LIST, List.of(redisKey),
           new Object[] {lookup.listName().getBytes(StandardCharsets.UTF_8), recordPrefix});
     } catch (RuntimeException e) {
@@ -380,20 +380,20 @@ final class RedisStore implements Store {
    * A script by its SHA. Redisson's {@code eval} would copy every argument of every call (to resend
    * them after a NOSCRIPT); here only the rare NOSCRIPT pays: load the script, call again.
    */
-  private <R> R evalSha(String key, RScript.Mode mode, String sha, String lua, RScript.ReturnType type,
-      List<Object> keys, Object[] args) {
+  private <R> R evalSha(String key, RScript.Mode mode, Loaded lua, RScript.ReturnType type, List<Object> keys,
+      Object[] args) {
     RScript s = script();
     try {
       counters.sent(1);
-      return s.evalSha(key, mode, sha, type, keys, args);
+      return s.evalSha(key, mode, lua.sha(), type, keys, args);
     } catch (RuntimeException e) {
       if (!noScript(e)) {
         throw e;
       }
       LOG.debug("Cache {}: loading a script into {}", cacheName, where);
       counters.sent(2);
-      s.scriptLoad(lua);
-      return s.evalSha(key, mode, sha, type, keys, args);
+      s.scriptLoad(lua.text());
+      return s.evalSha(key, mode, lua.sha(), type, keys, args);
     }
   }
 
@@ -428,7 +428,7 @@ final class RedisStore implements Store {
     }
     List<Object> reply;
     try {
-      reply = evalSha(key, RScript.Mode.READ_WRITE, lua.sha(), lua.text(), RScript.ReturnType.LIST, keys, args);
+      reply = evalSha(key, RScript.Mode.READ_WRITE, lua, RScript.ReturnType.LIST, keys, args);
     } catch (RuntimeException e) {
       throw fault("put", e, true);
     }
